@@ -1,0 +1,97 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+pub const DEFAULT_DATABASE: &str = "./casework.db";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "casework",
+    version,
+    about = "Case management for a Community Safety Partnership"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Database to use: a SQLite file path, sqlite://PATH or postgres://...
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application and the API.
+    Serve(ServeArgs),
+    /// Apply or roll back schema migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Load or print the Partnership Plan.
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    #[arg(long, env = "CASEWORK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the latest migration (or --all of them).
+    Down {
+        #[arg(long, default_value_t = 1, conflicts_with = "all")]
+        steps: u32,
+        #[arg(long)]
+        all: bool,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanAction {
+    /// Load a plan file (TOML). Importing the same file again changes nothing.
+    Import { file: PathBuf },
+    /// Print the stored plan's priorities, aims and actions.
+    Show {
+        /// Plan year, like 2012-13; the newest when left out.
+        #[arg(long)]
+        year: Option<String>,
+    },
+}
+
+/// Help and version go to stdout as usual; a usage mistake is one line and exit 2.
+pub fn exit_for_parse_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("casework: error: {first} (see casework --help)");
+            ExitCode::from(2)
+        }
+    }
+}

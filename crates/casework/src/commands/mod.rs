@@ -1,0 +1,38 @@
+mod migrate;
+mod plan;
+mod serve;
+
+use anyhow::Context;
+use casework_store::Store;
+
+use crate::cli::{Cli, Command};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = cli.database.database_url;
+    match cli.command {
+        Command::Serve(args) => serve::run(&url, args).await,
+        Command::Migrate { action } => migrate::run(&open(&url).await?, action).await,
+        Command::Plan { action } => plan::run(&open(&url).await?, action).await,
+    }
+}
+
+/// Opens the database, brings its schema up to date and tops up the reference
+/// data and the built-in plan. Every command starts here, so any of them works on
+/// a brand-new database.
+pub async fn open_ready(url: &str) -> anyhow::Result<Store> {
+    let store = open(url).await?;
+    store.migrate_up().await.context("migrating the database")?;
+    store
+        .load_reference_data()
+        .await
+        .context("loading reference data")?;
+    store
+        .load_built_in_plan()
+        .await
+        .context("loading the built-in plan")?;
+    Ok(store)
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    Ok(Store::connect(url).await?)
+}

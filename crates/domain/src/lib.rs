@@ -1,0 +1,10 @@
+//! The partnership's rules, in its own words. Plain Rust: no I/O, no clock, no database.
+//! Callers pass `today` and the facts a rule needs; every rule has its boundaries tested
+//! beside it.
+
+pub mod calendar;
+pub mod field;
+pub mod plan;
+pub mod reference;
+
+pub use field::FieldError;

@@ -1,0 +1,14 @@
+//! The database behind one door: what the rest of Casework needs, in its words,
+//! on SQLite or PostgreSQL. Handlers never build queries; they call these.
+
+mod db;
+pub mod entities;
+mod error;
+pub mod plan;
+pub mod reference;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use db::{Backend, Store, redact};
+pub use error::StoreError;
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};

@@ -1,0 +1,48 @@
+//! The JSON API's root: every area's API routes, and the OpenAPI document generated
+//! from them, so the document cannot drift from the code.
+
+use std::sync::Arc;
+
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::{AppError, AppState};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Casework API",
+        description = "Case management for a Community Safety Partnership. See docs/api.md."
+    ),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+/// Every area's API routes under `/api/v1`, collecting their OpenAPI paths.
+pub fn router() -> OpenApiRouter<AppState> {
+    let areas = OpenApiRouter::new()
+        .merge(crate::plan::api())
+        .merge(crate::reference::api());
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", areas)
+}
+
+/// The OpenAPI document itself, and problem+json for unknown API paths.
+pub fn extra_routes(doc: utoipa::openapi::OpenApi) -> Router<AppState> {
+    let doc = Arc::new(doc);
+    Router::new()
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .route("/api/v1", any(not_found))
+        .route("/api/v1/{*rest}", any(not_found))
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}

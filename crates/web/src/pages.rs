@@ -1,0 +1,24 @@
+//! Pages that belong to no one area: the front page and "not found".
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::routing::get;
+
+use crate::{AppError, AppState, HtmlError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {}
+
+async fn home() -> HomePage {
+    HomePage {}
+}
+
+pub async fn not_found() -> HtmlError {
+    HtmlError(AppError::NotFound)
+}
