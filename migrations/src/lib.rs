@@ -4,6 +4,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_reference;
 mod m20261128_000002_plan;
+mod m20261128_000003_identity;
+mod m20261128_000004_audit;
+mod m20261128_000005_people;
 
 pub struct Migrator;
 
@@ -13,6 +16,9 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_reference::Migration),
             Box::new(m20261128_000002_plan::Migration),
+            Box::new(m20261128_000003_identity::Migration),
+            Box::new(m20261128_000004_audit::Migration),
+            Box::new(m20261128_000005_people::Migration),
         ]
     }
 }

@@ -29,6 +29,9 @@ impl Browser {
             eprintln!("browser journey skipped: install chromium and chromium-driver to run it");
             return None;
         }
+        // Two TLS backends are linked (one each from the database and WebDriver
+        // clients); name one so rustls does not have to guess.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")

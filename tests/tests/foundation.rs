@@ -20,7 +20,8 @@ async fn health_and_readiness() {
 #[tokio::test]
 async fn the_plan_page_shows_priorities_aims_and_actions() {
     each_app(|app| async move {
-        let page = app.get("/plan").await;
+        let client = app.sign_in("analyst").await;
+        let page = client.get(app.url("/plan")).send().await.expect("page");
         assert_eq!(page.status(), 200);
         let headers = page.headers().clone();
         let html = page.text().await.expect("html");
@@ -47,7 +48,8 @@ async fn the_plan_page_shows_priorities_aims_and_actions() {
 #[tokio::test]
 async fn the_plan_api_follows_the_contract() {
     each_app(|app| async move {
-        let response = app.get("/api/v1/plan").await;
+        let token = app.api_token("analyst").await;
+        let response = app.api_get(&token, "/api/v1/plan").await;
         assert_eq!(response.status(), 200);
         let plan: Value = response.json().await.expect("json");
         assert_eq!(plan["year"], "2012-13");
@@ -85,8 +87,9 @@ async fn the_plan_api_follows_the_contract() {
 #[tokio::test]
 async fn reference_data_and_openapi() {
     each_app(|app| async move {
+        let token = app.api_token("police.officer").await;
         let agencies: Value = app
-            .get("/api/v1/agencies")
+            .api_get(&token, "/api/v1/agencies")
             .await
             .json()
             .await
@@ -99,7 +102,12 @@ async fn reference_data_and_openapi() {
             .collect();
         assert_eq!(codes.len(), 14);
         assert!(codes.contains(&"derwent-solway-ha") && codes.contains(&"west-cumbria-csp"));
-        let wards: Value = app.get("/api/v1/wards").await.json().await.expect("json");
+        let wards: Value = app
+            .api_get(&token, "/api/v1/wards")
+            .await
+            .json()
+            .await
+            .expect("json");
         let harbour = wards
             .as_array()
             .expect("list")

@@ -40,6 +40,46 @@ pub enum Command {
         #[command(subcommand)]
         action: PlanAction,
     },
+    /// Add or disable users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Add the demo accounts (one per role) and print their password.
+    Demo,
+    /// Verify the audit log, sign checkpoints, make checkpoint keys.
+    Audit {
+        #[command(subcommand)]
+        action: crate::commands::audit::AuditAction,
+    },
+    /// Measure performance (on a scratch database).
+    Bench {
+        #[command(subcommand)]
+        what: crate::commands::audit::BenchAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Agency code, e.g. cumbria-constabulary.
+        #[arg(long)]
+        agency: String,
+        /// A role; repeat for several (officer, dv-specialist, iom, prevent-deter,
+        /// lmaps, analyst, dpo, admin).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The person's name as shown in Casework (defaults to the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable a user: their sessions and API tokens end at once.
+    Disable { username: String },
 }
 
 #[derive(Debug, Args)]
@@ -47,6 +87,12 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (printed at start).
     #[arg(long, env = "CASEWORK_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// Send the session cookie without Secure (plain HTTP on one machine only).
+    #[arg(long, env = "CASEWORK_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+    /// Add demo accounts, one per role, and show their password on the sign-in page.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,9 +2,15 @@
 //! Callers pass `today` and the facts a rule needs; every rule has its boundaries tested
 //! beside it.
 
+pub mod access;
+pub mod access_reason;
 pub mod calendar;
 pub mod field;
+pub mod password;
+pub mod people;
 pub mod plan;
 pub mod reference;
+pub mod roles;
+pub mod settings;
 
 pub use field::FieldError;

@@ -4,10 +4,14 @@
 mod db;
 pub mod entities;
 mod error;
+pub mod people;
 pub mod plan;
 pub mod reference;
+pub mod sessions;
+mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod users;
 
 pub use db::{Backend, Store, redact};
 pub use error::StoreError;

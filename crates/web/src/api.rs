@@ -16,15 +16,32 @@ use crate::{AppError, AppState};
         title = "Casework API",
         description = "Case management for a Community Safety Partnership. See docs/api.md."
     ),
-    components(schemas(crate::error::Problem))
+    components(schemas(crate::error::Problem)),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
+
+/// Declares the bearer token scheme that `POST /api/v1/auth/token` hands out.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// Every area's API routes under `/api/v1`, collecting their OpenAPI paths.
 pub fn router() -> OpenApiRouter<AppState> {
     let areas = OpenApiRouter::new()
         .merge(crate::plan::api())
-        .merge(crate::reference::api());
+        .merge(crate::reference::api())
+        .merge(crate::auth::api::api())
+        .merge(crate::people::api());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", areas)
 }
 

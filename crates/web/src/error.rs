@@ -16,6 +16,18 @@ pub enum AppError {
     BadRequest(String),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("sign-in failed")]
+    SignInFailed,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("a reason for access is required")]
+    ReasonRequired,
+    #[error("too many requests")]
+    TooManyRequests,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -26,6 +38,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Fields(fields) => AppError::Invalid(fields),
             StoreError::Invalid(message) => AppError::BadRequest(message),
+            StoreError::Conflict(message) => AppError::Conflict(message),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -44,19 +57,35 @@ pub struct Problem {
 }
 
 impl AppError {
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized | AppError::SignInFailed => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::ReasonRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// What the person asking may be told. Internal causes go to the log only.
-    fn detail(&self) -> String {
+    pub(crate) fn detail(&self) -> String {
         match self {
             AppError::NotFound => "There is no such record.".into(),
+            AppError::Unauthorized => "Sign in, or send a valid API token.".into(),
+            AppError::SignInFailed => "The username or password is not right, or the account \
+                is locked for a while after too many attempts. Try again, or ask your administrator."
+                .into(),
+            AppError::Forbidden(message) | AppError::Conflict(message) => message.clone(),
+            AppError::ReasonRequired => "Say why you are opening this record: send the reason \
+                in the X-Access-Reason header."
+                .into(),
+            AppError::TooManyRequests => "Too many attempts from this address. Wait a minute \
+                and try again."
+                .into(),
             AppError::BadRequest(message) => message.clone(),
             AppError::Invalid(fields) => fields
                 .iter()
@@ -91,12 +120,19 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let problem = self.problem();
         let body = serde_json::to_vec(&problem).unwrap_or_default();
-        (
+        let mut response = (
             self.status(),
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if matches!(self, AppError::Unauthorized | AppError::SignInFailed) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }
 
@@ -113,6 +149,7 @@ impl<E: Into<AppError>> From<E> for HtmlError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    chrome: crate::chrome::Chrome,
     title: String,
     detail: String,
     errors: Vec<FieldError>,
@@ -122,6 +159,7 @@ impl IntoResponse for HtmlError {
     fn into_response(self) -> Response {
         let problem = self.0.problem();
         let page = ErrorPage {
+            chrome: crate::chrome::Chrome::anonymous(String::new()),
             title: problem.title,
             detail: problem.detail,
             errors: problem.errors,

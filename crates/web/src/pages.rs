@@ -5,6 +5,8 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::routing::get;
 
+use crate::auth::CurrentUser;
+use crate::chrome::Chrome;
 use crate::{AppError, AppState, HtmlError};
 
 pub fn router() -> Router<AppState> {
@@ -13,10 +15,14 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
-struct HomePage {}
+struct HomePage {
+    chrome: Chrome,
+}
 
-async fn home() -> HomePage {
-    HomePage {}
+async fn home(current: CurrentUser) -> HomePage {
+    HomePage {
+        chrome: Chrome::for_user(&current),
+    }
 }
 
 pub async fn not_found() -> HtmlError {

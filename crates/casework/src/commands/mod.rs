@@ -1,6 +1,8 @@
+pub mod audit;
 mod migrate;
 mod plan;
 mod serve;
+mod user;
 
 use anyhow::Context;
 use casework_store::Store;
@@ -11,8 +13,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.database.database_url;
     match cli.command {
         Command::Serve(args) => serve::run(&url, args).await,
+        // Keygen needs no database: keys are made away from the database server.
+        Command::Audit {
+            action: audit::AuditAction::Keygen { private, public },
+        } => audit::keygen(&private, &public),
+        Command::Audit { action } => audit::run(&open(&url).await?, action).await,
+        Command::Bench { what } => audit::run_bench(&open(&url).await?, what).await,
         Command::Migrate { action } => migrate::run(&open(&url).await?, action).await,
         Command::Plan { action } => plan::run(&open(&url).await?, action).await,
+        Command::User { action } => user::run(&open_ready(&url).await?, action).await,
+        Command::Demo => {
+            let store = open_ready(&url).await?;
+            let password = casework_web::auth::bootstrap::ensure_demo_users(&store).await?;
+            println!("Demo accounts are ready; every one has the password '{password}'.");
+            Ok(())
+        }
     }
 }
 

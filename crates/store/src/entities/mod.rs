@@ -2,12 +2,17 @@
 //! store's functions, not through these.
 
 pub mod agency;
+pub mod api_token;
 pub mod district;
+pub mod person;
 pub mod plan_action;
 pub mod plan_action_agency;
 pub mod plan_aim;
 pub mod plan_aim_partner;
 pub mod plan_priority;
 pub mod plan_year;
+pub mod session;
 pub mod setting;
+pub mod user;
+pub mod user_role;
 pub mod ward;

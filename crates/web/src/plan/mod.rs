@@ -13,6 +13,8 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::auth::CurrentUser;
+use crate::chrome::Chrome;
 use crate::{AppError, AppState, HtmlError};
 
 pub fn pages() -> Router<AppState> {
@@ -26,6 +28,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "plan/index.html")]
 struct PlanPage {
+    chrome: Chrome,
     plan: Plan,
     agency_names: std::collections::HashMap<String, String>,
 }
@@ -48,7 +51,10 @@ impl PlanPage {
     }
 }
 
-async fn plan_page(State(state): State<AppState>) -> Result<PlanPage, HtmlError> {
+async fn plan_page(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<PlanPage, HtmlError> {
     let plan = state.store.latest_plan().await?.ok_or(AppError::NotFound)?;
     let agency_names = state
         .store
@@ -57,7 +63,11 @@ async fn plan_page(State(state): State<AppState>) -> Result<PlanPage, HtmlError>
         .into_iter()
         .map(|a| (a.code, a.name))
         .collect();
-    Ok(PlanPage { plan, agency_names })
+    Ok(PlanPage {
+        chrome: Chrome::for_user(&current),
+        plan,
+        agency_names,
+    })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -133,8 +143,12 @@ impl From<Plan> for PlanJson {
 
 /// The current Partnership Plan: priorities, their aims, and the agencies' actions.
 #[utoipa::path(get, path = "/plan", tag = "plan",
-    responses((status = 200, body = PlanJson), (status = 404, body = crate::error::Problem)))]
-async fn plan_json(State(state): State<AppState>) -> Result<Json<PlanJson>, AppError> {
+    responses((status = 200, body = PlanJson), (status = 401, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+async fn plan_json(
+    State(state): State<AppState>,
+    _current: CurrentUser,
+) -> Result<Json<PlanJson>, AppError> {
     let plan = state.store.latest_plan().await?.ok_or(AppError::NotFound)?;
     Ok(Json(plan.into()))
 }

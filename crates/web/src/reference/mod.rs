@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::auth::CurrentUser;
 use crate::{AppError, AppState};
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -30,7 +31,10 @@ struct WardJson {
 /// The partnership's agencies.
 #[utoipa::path(get, path = "/agencies", tag = "reference",
     responses((status = 200, body = Vec<AgencyJson>)))]
-async fn agencies(State(state): State<AppState>) -> Result<Json<Vec<AgencyJson>>, AppError> {
+async fn agencies(
+    State(state): State<AppState>,
+    _current: CurrentUser,
+) -> Result<Json<Vec<AgencyJson>>, AppError> {
     let agencies = state.store.agencies().await?;
     Ok(Json(
         agencies
@@ -46,7 +50,10 @@ async fn agencies(State(state): State<AppState>) -> Result<Json<Vec<AgencyJson>>
 /// The wards the partnership works in, with their district.
 #[utoipa::path(get, path = "/wards", tag = "reference",
     responses((status = 200, body = Vec<WardJson>)))]
-async fn wards(State(state): State<AppState>) -> Result<Json<Vec<WardJson>>, AppError> {
+async fn wards(
+    State(state): State<AppState>,
+    _current: CurrentUser,
+) -> Result<Json<Vec<WardJson>>, AppError> {
     let wards = state.store.wards().await?;
     Ok(Json(
         wards

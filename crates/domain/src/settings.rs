@@ -1,0 +1,164 @@
+//! The numbers a partnership may change. Each has a default here and nowhere else; an
+//! administrator's value is stored as reference data and read back through
+//! [`Settings::from_pairs`].
+
+use std::collections::BTreeMap;
+
+use crate::FieldError;
+
+/// One adjustable number, with its stored key, default, bounds and meaning.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingSpec {
+    pub key: &'static str,
+    pub default: i64,
+    pub min: i64,
+    pub max: i64,
+    pub meaning: &'static str,
+}
+
+macro_rules! settings {
+    ($( $field:ident : $key:literal = $default:literal in $min:literal ..= $max:literal, $meaning:literal; )*) => {
+        /// Every setting, with its current value.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct Settings {
+            $( pub $field: i64, )*
+        }
+
+        impl Default for Settings {
+            fn default() -> Self {
+                Settings { $( $field: $default, )* }
+            }
+        }
+
+        impl Settings {
+            pub const SPECS: &'static [SettingSpec] = &[
+                $( SettingSpec { key: $key, default: $default, min: $min, max: $max, meaning: $meaning }, )*
+            ];
+
+            fn slot(&mut self, key: &str) -> Option<&mut i64> {
+                match key {
+                    $( $key => Some(&mut self.$field), )*
+                    _ => None,
+                }
+            }
+
+            /// The value of a setting by key.
+            pub fn get(&self, key: &str) -> Option<i64> {
+                match key {
+                    $( $key => Some(self.$field), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+settings! {
+    session_idle_minutes: "session.idle-minutes" = 30 in 1..=480,
+        "Minutes without activity after which a signed-in session ends";
+    session_absolute_hours: "session.absolute-hours" = 12 in 1..=24,
+        "Hours after sign-in after which a session ends whatever the activity";
+    lockout_failures: "sign-in.lockout-failures" = 10 in 3..=100,
+        "Failed sign-ins for one account, within the window, that lock it";
+    lockout_window_minutes: "sign-in.lockout-window-minutes" = 5 in 1..=1440,
+        "Window, in minutes, in which failed sign-ins are counted";
+    lockout_seconds: "sign-in.lockout-seconds" = 900 in 1..=86400,
+        "How long, in seconds, a locked account stays locked";
+    api_token_hours: "api.token-hours" = 8 in 1..=720,
+        "Hours an API token lasts";
+}
+
+impl Settings {
+    /// Reads stored `(key, value)` pairs over the defaults. Unknown keys are ignored
+    /// (a newer version may have written them); values out of range are refused.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Settings, Vec<FieldError>> {
+        let mut settings = Settings::default();
+        let mut errors = Vec::new();
+        for (key, value) in pairs {
+            if let Err(e) = settings.set(key, value)
+                && Settings::spec(key).is_some()
+            {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(settings)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn spec(key: &str) -> Option<&'static SettingSpec> {
+        Settings::SPECS.iter().find(|s| s.key == key)
+    }
+
+    /// Changes one setting, checking it is a whole number within its bounds.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
+        let spec =
+            Settings::spec(key).ok_or_else(|| FieldError::new(key, "There is no such setting."))?;
+        let number: i64 = value
+            .trim()
+            .parse()
+            .map_err(|_| FieldError::new(key, "Enter a whole number."))?;
+        if number < spec.min || number > spec.max {
+            return Err(FieldError::new(
+                key,
+                format!("Enter a number from {} to {}.", spec.min, spec.max),
+            ));
+        }
+        if let Some(slot) = self.slot(key) {
+            *slot = number;
+        }
+        Ok(())
+    }
+
+    /// Every setting as `(key, value)`, in a stable order.
+    pub fn pairs(&self) -> BTreeMap<&'static str, i64> {
+        Settings::SPECS
+            .iter()
+            .filter_map(|s| self.get(s.key).map(|v| (s.key, v)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_partnerships_numbers() {
+        let s = Settings::default();
+        assert_eq!((s.session_idle_minutes, s.session_absolute_hours), (30, 12));
+        assert_eq!(
+            (
+                s.lockout_failures,
+                s.lockout_window_minutes,
+                s.lockout_seconds
+            ),
+            (10, 5, 900)
+        );
+        assert_eq!(s.api_token_hours, 8);
+    }
+
+    #[test]
+    fn stored_values_override_and_are_checked() {
+        let s = Settings::from_pairs([("sign-in.lockout-seconds", "2"), ("future.key", "x")])
+            .expect("valid");
+        assert_eq!(s.lockout_seconds, 2);
+        let errors =
+            Settings::from_pairs([("session.idle-minutes", "0"), ("api.token-hours", "abc")])
+                .expect_err("invalid");
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].field, "session.idle-minutes");
+    }
+
+    #[test]
+    fn bounds_are_inclusive() {
+        let mut s = Settings::default();
+        assert!(s.set("session.idle-minutes", "1").is_ok());
+        assert!(s.set("session.idle-minutes", "480").is_ok());
+        assert!(s.set("session.idle-minutes", "481").is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! What every page's frame shows: who is signed in, the navigation their roles open,
+//! and the form token the sign-out button needs.
+
+use casework_domain::access;
+use casework_domain::roles::Role;
+
+use crate::auth::CurrentUser;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+pub struct Chrome {
+    pub user_name: Option<String>,
+    pub agency: Option<String>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Chrome {
+    pub fn for_user(current: &CurrentUser) -> Self {
+        let actor = current.actor();
+        let mut nav = Vec::new();
+        if access::may_find_people(&actor) {
+            nav.push(NavItem {
+                href: "/people",
+                label: "People",
+            });
+        }
+        nav.push(NavItem {
+            href: "/plan",
+            label: "The plan",
+        });
+        if access::may_administer(&actor) {
+            nav.push(NavItem {
+                href: "/admin/users",
+                label: "Users",
+            });
+        }
+        if actor.has(Role::Dpo) {
+            nav.push(NavItem {
+                href: "/audit",
+                label: "Audit log",
+            });
+        }
+        nav.push(NavItem {
+            href: "/account/password",
+            label: "Change password",
+        });
+        Chrome {
+            user_name: Some(current.user.display_name.clone()),
+            agency: Some(current.user.agency.clone()),
+            csrf: current.csrf.clone(),
+            nav,
+        }
+    }
+
+    pub fn anonymous(csrf: String) -> Self {
+        Chrome {
+            user_name: None,
+            agency: None,
+            csrf,
+            nav: Vec::new(),
+        }
+    }
+}
