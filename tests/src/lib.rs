@@ -204,6 +204,48 @@ pub async fn spawn_app_with(database: TestDatabase, extra: &[&str]) -> TestApp {
     app
 }
 
+/// A second server process on the same database as `app` (as a partnership runs
+/// several behind a load balancer). It stops when dropped.
+pub async fn spawn_second(app: &TestApp) -> SecondServer {
+    let mut child = Command::new(binary())
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &app.database.url,
+        ])
+        .args(["--insecure-cookies"])
+        .env("CASEWORK_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("second casework starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let address = tokio::task::spawn_blocking(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        let address = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("Casework listening on ").map(str::to_string));
+        std::thread::spawn(move || lines.for_each(drop));
+        address
+    })
+    .await
+    .expect("reader")
+    .expect("the second server printed its address");
+    SecondServer {
+        address,
+        _server: server,
+    }
+}
+
+pub struct SecondServer {
+    pub address: String,
+    _server: Server,
+}
+
 pub async fn spawn_app(database: TestDatabase) -> TestApp {
     spawn_app_with(database, &[]).await
 }

@@ -17,6 +17,7 @@ mod entity;
 mod error;
 mod event;
 mod log;
+mod query;
 mod verify;
 
 pub use append::append;
@@ -28,4 +29,5 @@ pub use checkpoint::{
 pub use error::AuditError;
 pub use event::{AuditAction, NewAuditEvent, StoredEvent, changes};
 pub use log::AuditLog;
+pub use query::{AuditFilter, EventPage, count, events_for_entity, search, trail_for_person};
 pub use verify::{Problem, VerifyReport, verify};

@@ -190,7 +190,7 @@ impl Walk {
 }
 
 /// The event as hashed, or `None` when a column no longer parses (itself tampering).
-fn stored_event(row: audit_event::Model) -> Option<StoredEvent> {
+pub(crate) fn stored_event(row: audit_event::Model) -> Option<StoredEvent> {
     Some(StoredEvent {
         subjects: split_subjects(&row.subjects).ok()?,
         seq: row.seq,

@@ -6,12 +6,14 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::FieldError;
 
-/// A name folded for matching: lower case, accents dropped, punctuation to spaces,
-/// single spaces. "Zoë O'Brien-Smith" folds to "zoe o brien smith".
+/// A name folded for matching: lower case, accents and apostrophes dropped, other
+/// punctuation to spaces, single spaces. "Zoë O'Brien-Smith" folds to
+/// "zoe obrien smith", so "obrien" finds it.
 pub fn fold_name(name: &str) -> String {
     let folded: String = name
         .nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .filter(|c| !matches!(c, '\'' | '\u{2019}' | '`'))
         .flat_map(char::to_lowercase)
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
@@ -185,7 +187,8 @@ mod tests {
 
     #[test]
     fn names_fold_for_matching() {
-        assert_eq!(fold_name("Zoë  O'Brien-Smith"), "zoe o brien smith");
+        assert_eq!(fold_name("Zoë  O'Brien-Smith"), "zoe obrien smith");
+        assert_eq!(fold_name("O\u{2019}Neill"), "oneill");
         assert_eq!(fold_name("ÉLODIE"), "elodie");
         assert_eq!(search_terms(" zoe  brien "), vec!["zoe", "brien"]);
     }

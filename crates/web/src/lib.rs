@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod audit;
+mod audit_log;
 pub mod auth;
 mod chrome;
 mod error;
@@ -87,6 +88,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(auth::pages::router())
         .merge(admin::router())
+        .merge(audit_log::router())
         .merge(plan::pages())
         .merge(people::pages())
         .merge(static_files::router())

@@ -246,6 +246,8 @@ struct PersonPage {
     show_address: bool,
     may_edit: bool,
     reason: Option<String>,
+    /// Who has viewed or changed this record, newest first.
+    events: Vec<casework_audit::StoredEvent>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -303,7 +305,11 @@ async fn view(
         .subjects([id]);
     event.reason = reason.clone();
     state.audit.record(event).await?;
+    let events =
+        casework_audit::events_for_entity(state.store.connection(), "person", &id.to_string(), 50)
+            .await?;
     Ok(PersonPage {
+        events,
         chrome: Chrome::for_user(&current),
         born: person
             .date_of_birth
