@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod access_reason;
+pub mod asb;
 pub mod calendar;
 pub mod field;
 pub mod password;

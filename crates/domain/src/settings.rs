@@ -66,6 +66,22 @@ settings! {
         "How long, in seconds, a locked account stays locked";
     api_token_hours: "api.token-hours" = 8 in 1..=720,
         "Hours an API token lasts";
+    asb_repeat_victim_incidents: "asb.repeat-victim-incidents" = 3 in 2..=20,
+        "ASB incidents against one person, within the window, that make them a repeat victim";
+    asb_repeat_victim_months: "asb.repeat-victim-months" = 12 in 1..=36,
+        "Window, in calendar months up to today, in which a victim's ASB incidents are counted";
+    asb_case_review_complaints: "asb.case-review-complaints" = 3 in 1..=20,
+        "Complaints about ASB, within the window, that meet the ASB Case Review threshold";
+    asb_case_review_months: "asb.case-review-months" = 6 in 1..=24,
+        "Window, in calendar months up to today, in which complaints count for a Case Review";
+    asb_case_review_acknowledge_days: "asb.case-review-acknowledge-working-days" = 10 in 1..=60,
+        "Working days from a Case Review application to acknowledge it";
+    asb_case_review_decide_days: "asb.case-review-decide-working-days" = 15 in 1..=60,
+        "Working days from a Case Review application to decide whether it meets the threshold";
+    asb_case_review_hold_days: "asb.case-review-hold-working-days" = 20 in 1..=90,
+        "Working days from a Case Review application to hold the review";
+    asb_victim_contact_hours: "asb.victim-contact-hours" = 24 in 1..=168,
+        "Hours from a non-police report of ASB to the first contact with the victim";
 }
 
 impl Settings {
