@@ -137,3 +137,36 @@ async fn reference_data_and_openapi() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_second_start_on_the_same_database_changes_nothing() {
+    for database in casework_tests::databases().await {
+        let first = casework_tests::spawn_app(database).await;
+        let token = first.api_token("analyst").await;
+        let before: Value = first
+            .api_get(&token, "/api/v1/plan")
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert!(first.admin_password.is_some());
+        let second = casework_tests::spawn_second(&first).await;
+        let via_second: Value = first
+            .client
+            .get(format!("{}/api/v1/plan", second.address))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("plan")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(before, via_second, "same plan, same ids");
+        let store = casework_store::Store::connect(&first.database.url)
+            .await
+            .expect("store");
+        // One administrator and the ten demo accounts: nothing was added twice.
+        assert_eq!(store.count_users().await.expect("count"), 11);
+        store.close().await;
+    }
+}

@@ -104,3 +104,136 @@ fn migrate_down_and_up_round_trip() {
             .success()
     );
 }
+
+fn casework_with_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casework"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("casework runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write password");
+    child.wait_with_output().expect("finishes")
+}
+
+#[test]
+fn users_are_added_and_disabled_from_the_shell() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("casework.db");
+    let db = db.to_str().expect("utf-8 path");
+    let add = [
+        "user",
+        "add",
+        "--username",
+        "k.officer",
+        "--agency",
+        "impact-ha",
+        "--role",
+        "officer",
+        "--role",
+        "lmaps",
+        "--password-stdin",
+        "--database-url",
+        db,
+    ];
+    let weak = casework_with_stdin(&add, "password1234\n");
+    assert!(!weak.status.success());
+    assert!(stderr(&weak).contains("password"), "{}", stderr(&weak));
+    let added = casework_with_stdin(&add, "moss bay lantern harbour\n");
+    assert!(added.status.success(), "{}", stderr(&added));
+    let again = casework_with_stdin(&add, "moss bay lantern harbour\n");
+    assert!(
+        stderr(&again).contains("username: That username is taken."),
+        "{}",
+        stderr(&again)
+    );
+    let bad_role = casework_with_stdin(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x.y",
+            "--agency",
+            "impact-ha",
+            "--role",
+            "boss",
+            "--password-stdin",
+            "--database-url",
+            db,
+        ],
+        "moss bay lantern harbour\n",
+    );
+    assert!(
+        stderr(&bad_role).contains("unknown role 'boss'"),
+        "{}",
+        stderr(&bad_role)
+    );
+    let disabled = casework(&["user", "disable", "k.officer", "--database-url", db]);
+    assert!(disabled.status.success(), "{}", stderr(&disabled));
+    let missing = casework(&["user", "disable", "nobody", "--database-url", db]);
+    assert!(stderr(&missing).contains("there is no user 'nobody'"));
+    // Both changes are in the audit log, which verifies.
+    let verify = casework(&["audit", "verify", "--database-url", db]);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+}
+
+#[test]
+fn audit_checkpoints_sign_the_head_and_verify_later() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_string();
+    let db = path("casework.db");
+    let (private, public, checkpoint) = (path("key.pem"), path("key.pub.pem"), path("head.json"));
+    assert!(
+        casework(&["migrate", "up", "--database-url", &db])
+            .status
+            .success()
+    );
+    let keygen = casework(&[
+        "audit",
+        "keygen",
+        "--private",
+        &private,
+        "--public",
+        &public,
+    ]);
+    assert!(keygen.status.success(), "{}", stderr(&keygen));
+    let again = casework(&[
+        "audit",
+        "keygen",
+        "--private",
+        &private,
+        "--public",
+        &public,
+    ]);
+    assert!(!again.status.success(), "existing keys are never replaced");
+    let signed = casework(&[
+        "audit",
+        "checkpoint",
+        "--key",
+        &private,
+        "--out",
+        &checkpoint,
+        "--database-url",
+        &db,
+    ]);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    let verified = casework(&[
+        "audit",
+        "verify",
+        "--checkpoint",
+        &checkpoint,
+        "--public-key",
+        &public,
+        "--database-url",
+        &db,
+    ]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+}

@@ -37,6 +37,10 @@ impl Chrome {
                 href: "/admin/users",
                 label: "Users",
             });
+            nav.push(NavItem {
+                href: "/admin/settings",
+                label: "Settings",
+            });
         }
         if actor.has(Role::Dpo) {
             nav.push(NavItem {

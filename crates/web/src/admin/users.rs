@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use casework_domain::FieldError;
-use casework_domain::access::may_administer;
 use casework_domain::roles::Role;
 use casework_store::reference::Agency;
 use casework_store::users::{NewUser, User, UserChanges};
@@ -19,6 +18,7 @@ use uuid::Uuid;
 use casework_audit::{AuditAction, changes as changes_of};
 use serde_json::json;
 
+use super::require_admin;
 use crate::audit::commit_with;
 use crate::auth::CurrentUser;
 use crate::auth::passwords::{hash_password, random_password};
@@ -32,15 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}", get(edit_form).post(update))
         .route("/admin/users/{id}/disable", post(disable))
         .route("/admin/users/{id}/enable", post(enable))
-}
-
-/// Administrators only; anyone else is told the page does not exist.
-fn require_admin(current: &CurrentUser) -> Result<(), HtmlError> {
-    if may_administer(&current.actor()) {
-        Ok(())
-    } else {
-        Err(HtmlError(AppError::NotFound))
-    }
 }
 
 #[derive(Template, WebTemplate)]
