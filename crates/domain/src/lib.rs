@@ -6,6 +6,7 @@ pub mod access;
 pub mod access_reason;
 pub mod asb;
 pub mod calendar;
+pub mod dv;
 pub mod field;
 pub mod password;
 pub mod people;

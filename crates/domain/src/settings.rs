@@ -82,6 +82,18 @@ settings! {
         "Working days from a Case Review application to hold the review";
     asb_victim_contact_hours: "asb.victim-contact-hours" = 24 in 1..=168,
         "Hours from a non-police report of ASB to the first contact with the victim";
+    dv_dash_medium_from: "dv.dash-medium-from" = 10 in 1..=24,
+        "DASH \"yes\" answers from which a domestic abuse victim is at medium risk";
+    dv_dash_high_from: "dv.dash-high-from" = 14 in 1..=24,
+        "DASH \"yes\" answers from which a victim is at high risk (visible high risk for MARAC)";
+    dv_escalation_incidents: "dv.escalation-incidents" = 3 in 2..=20,
+        "Domestic abuse incidents against one victim, in the window, that are potential escalation";
+    dv_escalation_months: "dv.escalation-months" = 12 in 1..=36,
+        "Window, in calendar months up to today, in which incidents count for potential escalation";
+    dv_marac_repeat_months: "dv.marac-repeat-months" = 12 in 1..=36,
+        "Calendar months after a victim's last MARAC referral in which an incident makes a repeat";
+    dv_repeat_victimisation_months: "dv.repeat-victimisation-months" = 12 in 1..=36,
+        "Calendar months before a domestic abuse incident in which another makes it a repeat";
 }
 
 impl Settings {
