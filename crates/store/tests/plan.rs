@@ -173,3 +173,34 @@ async fn a_plan_naming_an_unknown_agency_is_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn sqlite_connections_have_wal_foreign_keys_and_a_busy_timeout() {
+    use casework_store::ConnectionTrait;
+    let db = casework_store::testing::TestDatabase::sqlite();
+    let store = db.store().await;
+    // Ask several times so several pooled connections answer.
+    for _ in 0..4 {
+        let conn = store.connection();
+        for (pragma, expected) in [
+            ("journal_mode", "wal"),
+            ("foreign_keys", "1"),
+            ("busy_timeout", "10000"),
+        ] {
+            let row = conn
+                .query_one_raw(sea_orm::Statement::from_string(
+                    conn.get_database_backend(),
+                    format!("PRAGMA {pragma}"),
+                ))
+                .await
+                .expect("pragma")
+                .expect("a row");
+            let value: String = row
+                .try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .expect("value");
+            assert_eq!(value, expected, "{pragma}");
+        }
+    }
+    store.close().await;
+}
