@@ -7,6 +7,7 @@ mod m20261128_000002_plan;
 mod m20261128_000003_identity;
 mod m20261128_000004_audit;
 mod m20261128_000005_people;
+mod m20261128_000006_asb;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_identity::Migration),
             Box::new(m20261128_000004_audit::Migration),
             Box::new(m20261128_000005_people::Migration),
+            Box::new(m20261128_000006_asb::Migration),
         ]
     }
 }

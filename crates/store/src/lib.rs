@@ -1,6 +1,8 @@
 //! The database behind one door: what the rest of Casework needs, in its words,
 //! on SQLite or PostgreSQL. Handlers never build queries; they call these.
 
+pub mod asb;
+pub mod cases;
 mod db;
 pub mod entities;
 mod error;

@@ -41,7 +41,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::plan::api())
         .merge(crate::reference::api())
         .merge(crate::auth::api::api())
-        .merge(crate::people::api());
+        .merge(crate::people::api())
+        .merge(crate::asb::api());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", areas)
 }
 

@@ -1,7 +1,7 @@
 //! What every page's frame shows: who is signed in, the navigation their roles open,
 //! and the form token the sign-out button needs.
 
-use casework_domain::access;
+use casework_domain::access::{self, CaseKind};
 use casework_domain::roles::Role;
 
 use crate::auth::CurrentUser;
@@ -26,6 +26,12 @@ impl Chrome {
             nav.push(NavItem {
                 href: "/people",
                 label: "People",
+            });
+        }
+        if access::works_kind(&actor, CaseKind::Asb) {
+            nav.push(NavItem {
+                href: "/asb/cases",
+                label: "ASB cases",
             });
         }
         nav.push(NavItem {

@@ -4,9 +4,11 @@
 
 mod admin;
 mod api;
+mod asb;
 mod audit;
 mod audit_log;
 pub mod auth;
+mod cases;
 mod chrome;
 mod error;
 mod health;
@@ -91,6 +93,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit_log::router())
         .merge(plan::pages())
         .merge(people::pages())
+        .merge(asb::pages())
         .merge(static_files::router())
         .merge(api_router)
         .merge(api::extra_routes(openapi))

@@ -3,6 +3,12 @@
 
 pub mod agency;
 pub mod api_token;
+pub mod asb_assessment;
+pub mod asb_incident;
+pub mod asb_incident_person;
+pub mod asb_incident_type;
+pub mod case;
+pub mod case_share;
 pub mod district;
 pub mod person;
 pub mod plan_action;

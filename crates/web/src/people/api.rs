@@ -227,7 +227,9 @@ async fn get_person(
     // The read is answered only once its event is stored.
     state.audit.record(event).await?;
     let with_address = access::may_record_people(&actor);
-    Ok(Json(PersonJson::of(person, with_address)))
+    let mut json = PersonJson::of(person, with_address);
+    json.flags = crate::asb::person_flags(&state, &actor, id).await?;
+    Ok(Json(json))
 }
 
 /// Records that someone asked for a person they may not see.

@@ -1,0 +1,269 @@
+//! Cases of every kind: the facts the need-to-know policy decides on, shares with
+//! other agencies, and closing. The kind's own records (ASB incidents, assessments)
+//! live beside it, in `asb`.
+
+use std::collections::HashMap;
+
+use casework_domain::FieldError;
+use casework_domain::access::{CaseFacts, CaseKind};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entities::{agency, case, case_share, person};
+use crate::people::Person;
+use crate::{Store, StoreError};
+
+/// A case's status as stored.
+pub const OPEN: &str = "open";
+pub const CLOSED: &str = "closed";
+
+/// The longest free text kept for a share's reason or a case's outcome or summary.
+pub const MAX_TEXT: usize = 2000;
+
+/// A case, whatever its kind, with the agencies it is shared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    pub id: Uuid,
+    pub kind: CaseKind,
+    pub reference: String,
+    pub owner_agency: String,
+    pub lead_officer: Option<Uuid>,
+    pub logged_by: Uuid,
+    /// The person the case is about: for ASB, the victim or complainant.
+    pub subject_person: Uuid,
+    pub ward: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub summary: Option<String>,
+    pub review_date: Option<NaiveDate>,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Oldest first.
+    pub shares: Vec<Share>,
+}
+
+impl Case {
+    pub fn is_open(&self) -> bool {
+        self.status == OPEN
+    }
+
+    /// What the need-to-know policy needs. LMAPS agendas come with the LMAPS module.
+    pub fn facts(&self) -> CaseFacts {
+        CaseFacts {
+            kind: self.kind,
+            owner_agency: self.owner_agency.clone(),
+            shared_with: self.shares.iter().map(|s| s.agency.clone()).collect(),
+            lead_officer: self.lead_officer,
+            logged_by: Some(self.logged_by),
+            lmaps_agencies: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Share {
+    pub agency: String,
+    pub shared_by: Uuid,
+    pub shared_at: DateTime<Utc>,
+    pub reason: String,
+}
+
+impl Store {
+    /// A case with its shares (two queries), or `None`.
+    pub async fn case(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<Option<Case>, StoreError> {
+        let Some(row) = case::Entity::find_by_id(id).one(conn).await? else {
+            return Ok(None);
+        };
+        let shares = case_share::Entity::find()
+            .filter(case_share::Column::CaseId.eq(id))
+            .order_by_asc(case_share::Column::SharedAt)
+            .order_by_asc(case_share::Column::Agency)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|s| Share {
+                agency: s.agency,
+                shared_by: s.shared_by,
+                shared_at: s.shared_at,
+                reason: s.reason,
+            })
+            .collect();
+        to_case(row, shares).map(Some)
+    }
+
+    /// The facts `domain::access::decide` needs about a case, or `None` when there is
+    /// no such case.
+    pub async fn case_facts(&self, id: Uuid) -> Result<Option<CaseFacts>, StoreError> {
+        Ok(self
+            .case(self.connection(), id)
+            .await?
+            .map(|case| case.facts()))
+    }
+
+    /// Shares a case with another agency, naming every bad field at once. Sharing
+    /// again with an agency that already has it is a conflict.
+    pub async fn share_case(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        agency_code: &str,
+        reason: &str,
+        shared_by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Share, StoreError> {
+        let case = self.case(conn, id).await?.ok_or(StoreError::NotFound)?;
+        let agency_code = agency_code.trim();
+        let reason = reason.trim();
+        let mut errors = Vec::new();
+        if agency::Entity::find_by_id(agency_code.to_string())
+            .one(conn)
+            .await?
+            .is_none()
+        {
+            errors.push(FieldError::new(
+                "agency",
+                "Choose one of the partnership's agencies.",
+            ));
+        } else if agency_code == case.owner_agency {
+            errors.push(FieldError::new(
+                "agency",
+                "That agency owns the case already.",
+            ));
+        }
+        if reason.is_empty() {
+            errors.push(FieldError::new(
+                "reason",
+                "Say why the case is being shared with this agency.",
+            ));
+        } else if reason.chars().count() > MAX_TEXT {
+            errors.push(FieldError::new(
+                "reason",
+                format!("Use at most {MAX_TEXT} characters."),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        if case.shares.iter().any(|s| s.agency == agency_code) {
+            return Err(StoreError::Conflict(format!(
+                "The case is already shared with {agency_code}."
+            )));
+        }
+        case_share::ActiveModel {
+            case_id: Set(id),
+            agency: Set(agency_code.to_string()),
+            shared_by: Set(shared_by),
+            shared_at: Set(now),
+            reason: Set(reason.to_string()),
+        }
+        .insert(conn)
+        .await?;
+        Ok(Share {
+            agency: agency_code.to_string(),
+            shared_by,
+            shared_at: now,
+            reason: reason.to_string(),
+        })
+    }
+
+    /// Closes an open case with its outcome. Returns the case as it was.
+    pub async fn close_case(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+        outcome: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case, StoreError> {
+        let before = self.case(conn, id).await?.ok_or(StoreError::NotFound)?;
+        let outcome = outcome.trim();
+        if outcome.is_empty() {
+            return Err(StoreError::Fields(vec![FieldError::new(
+                "outcome",
+                "Say how the case ended.",
+            )]));
+        }
+        if outcome.chars().count() > MAX_TEXT {
+            return Err(StoreError::Fields(vec![FieldError::new(
+                "outcome",
+                format!("Use at most {MAX_TEXT} characters."),
+            )]));
+        }
+        if !before.is_open() {
+            return Err(StoreError::Conflict("The case is already closed.".into()));
+        }
+        case::ActiveModel {
+            id: Set(id),
+            status: Set(CLOSED.to_string()),
+            outcome: Set(Some(outcome.to_string())),
+            closed_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .update(conn)
+        .await?;
+        Ok(before)
+    }
+
+    /// The people with these ids, by id (one query).
+    pub async fn people_by_id(
+        &self,
+        conn: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Person>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = person::Entity::find()
+            .filter(person::Column::Id.is_in(ids.iter().copied()))
+            .all(conn)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                (
+                    row.id,
+                    Person {
+                        id: row.id,
+                        forename: row.forename,
+                        surname: row.surname,
+                        date_of_birth: row.date_of_birth,
+                        address: row.address,
+                        ward: row.ward_code,
+                        created_by: row.created_by,
+                        created_by_agency: row.created_by_agency,
+                    },
+                )
+            })
+            .collect())
+    }
+}
+
+pub(crate) fn to_case(row: case::Model, shares: Vec<Share>) -> Result<Case, StoreError> {
+    let kind = CaseKind::parse(&row.kind)
+        .ok_or_else(|| StoreError::Invalid(format!("unknown case kind '{}'", row.kind)))?;
+    Ok(Case {
+        id: row.id,
+        kind,
+        reference: row.reference,
+        owner_agency: row.owner_agency,
+        lead_officer: row.lead_officer,
+        logged_by: row.logged_by,
+        subject_person: row.subject_person_id,
+        ward: row.ward_code,
+        status: row.status,
+        outcome: row.outcome,
+        summary: row.summary,
+        review_date: row.review_date,
+        opened_at: row.opened_at,
+        closed_at: row.closed_at,
+        shares,
+    })
+}

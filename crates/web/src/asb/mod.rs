@@ -1,0 +1,264 @@
+//! Anti-social behaviour: cases, incidents, repeat victims and the Gold/Silver/Bronze
+//! victim risk assessment, as pages and as the JSON API. Every case route goes
+//! through `cases::guard`; reads are audited before the answer goes out and every
+//! change commits with its audit event.
+
+mod api;
+mod pages;
+
+use std::collections::{BTreeMap, HashSet};
+
+use axum::Router;
+use casework_audit::AuditAction;
+use casework_domain::FieldError;
+use casework_domain::access::{self, Actor, CaseKind};
+use casework_domain::asb::{
+    Answers, Assessment, Incident, IncidentInput, RepeatVictimRule, RiskTier,
+};
+use casework_store::asb::{NewAsbCase, asb_instrument, uk_day};
+use casework_store::cases::Case;
+use chrono::Utc;
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use uuid::Uuid;
+
+use crate::audit::commit_with;
+use crate::auth::CurrentUser;
+use crate::cases::ENTITY;
+use crate::{AppError, AppState};
+
+pub fn pages() -> Router<AppState> {
+    pages::router()
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    api::router().merge(crate::cases::api())
+}
+
+/// The flag a repeat victim of ASB carries.
+pub const REPEAT_VICTIM: &str = "asb-repeat-victim";
+
+/// Which of `people` are repeat victims today, under the partnership's current
+/// settings (one query for all of them).
+pub async fn repeat_victims(state: &AppState, people: &[Uuid]) -> Result<HashSet<Uuid>, AppError> {
+    let settings = state.store.settings().await?;
+    let rule = RepeatVictimRule::from_settings(&settings);
+    Ok(state
+        .store
+        .repeat_victims_among(people, rule, uk_day(Utc::now()))
+        .await?)
+}
+
+/// The ASB flags of one person, as far as the actor may know them: only those who
+/// work ASB cases see who is a repeat victim.
+pub async fn person_flags(
+    state: &AppState,
+    actor: &Actor,
+    person: Uuid,
+) -> Result<Vec<String>, AppError> {
+    if !access::works_kind(actor, CaseKind::Asb) {
+        return Ok(Vec::new());
+    }
+    let found = repeat_victims(state, &[person]).await?;
+    Ok(if found.contains(&person) {
+        vec![REPEAT_VICTIM.to_string()]
+    } else {
+        Vec::new()
+    })
+}
+
+/// Refuses actors whose roles do not open ASB cases.
+fn may_open(actor: &Actor) -> Result<(), AppError> {
+    if access::works_kind(actor, CaseKind::Asb) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Your role does not open ASB cases.".into(),
+        ))
+    }
+}
+
+/// Opens a case owned by the actor's agency and led by the actor, audited in the same
+/// transaction.
+async fn open_case(
+    state: &AppState,
+    current: &CurrentUser,
+    person_id: &str,
+    ward: &str,
+    summary: Option<String>,
+) -> Result<Case, AppError> {
+    let actor = current.actor();
+    may_open(&actor)?;
+    let person_id = Uuid::parse_str(person_id.trim()).map_err(|_| {
+        AppError::Invalid(vec![FieldError::new(
+            "person_id",
+            "Choose the victim or complainant: give their person id.",
+        )])
+    })?;
+    let txn = state.store.begin_write().await?;
+    let case = state
+        .store
+        .open_asb_case(
+            &txn,
+            NewAsbCase {
+                person_id,
+                ward: ward.to_string(),
+                summary,
+                owner_agency: actor.agency.clone(),
+                logged_by: actor.user_id,
+                lead_officer: Some(actor.user_id),
+                opened_at: Utc::now(),
+            },
+        )
+        .await?;
+    let event = current
+        .event(AuditAction::Create)
+        .entity(ENTITY, case.id)
+        .subjects([person_id])
+        .summary(json!({"kind": "asb", "reference": case.reference, "ward": case.ward}));
+    commit_with(txn, vec![event]).await?;
+    Ok(case)
+}
+
+/// Checks an incident as sent: against the partnership's wards and ASB types and the
+/// time now. An incident sent without a reporting agency was reported to the actor's.
+async fn check_incident(
+    state: &AppState,
+    actor: &Actor,
+    mut input: IncidentInput,
+) -> Result<Incident, AppError> {
+    if input.reporting_agency.trim().is_empty() {
+        input.reporting_agency = actor.agency.clone();
+    }
+    let wards: HashSet<String> = state
+        .store
+        .wards()
+        .await?
+        .into_iter()
+        .map(|w| w.code)
+        .collect();
+    let types: HashSet<String> = state
+        .store
+        .asb_incident_types()
+        .await?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    input
+        .parse(&wards, &types, Utc::now())
+        .map_err(AppError::Invalid)
+}
+
+/// Refuses changes to a closed case.
+fn still_open(open: bool) -> Result<(), AppError> {
+    if open {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "The case is closed: re-open it before adding to it.".into(),
+        ))
+    }
+}
+
+/// Logs an incident on an open case (after the guard allowed `Edit`), audited in the
+/// same transaction. Returns its id.
+async fn log_incident(
+    state: &AppState,
+    current: &CurrentUser,
+    id: Uuid,
+    incident: &Incident,
+) -> Result<Uuid, AppError> {
+    let case = state
+        .store
+        .case(state.store.connection(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    still_open(case.is_open())?;
+    let txn = state.store.begin_write().await?;
+    let incident_id = state
+        .store
+        .log_incident(&txn, id, incident, current.user.id, Utc::now())
+        .await?;
+    let mut subjects = incident.victim_ids.clone();
+    if let casework_domain::asb::Perpetrators::Known(ids) = &incident.perpetrators {
+        subjects.extend(ids);
+    }
+    let event = current
+        .event(AuditAction::Update)
+        .entity(ENTITY, id)
+        .subjects(subjects)
+        .summary(json!({
+            "added": "asb-incident",
+            "incident_id": incident_id,
+            "type": incident.incident_type,
+        }));
+    commit_with(txn, vec![event]).await?;
+    Ok(incident_id)
+}
+
+/// Scores answers with the current instrument and applies any professional
+/// judgement, naming every bad field at once.
+fn score(
+    answers: &BTreeMap<String, bool>,
+    judgement: Option<(&str, &str)>,
+) -> Result<Assessment, AppError> {
+    let instrument = asb_instrument();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let parsed = Answers::parse(answers, instrument)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let judgement = match judgement {
+        Some((tier, reason)) if !tier.trim().is_empty() => match RiskTier::parse(tier.trim()) {
+            Some(tier) => Some((tier, reason)),
+            None => {
+                errors.push(FieldError::new(
+                    "professional_judgement.tier",
+                    "Choose gold, silver or bronze.",
+                ));
+                None
+            }
+        },
+        _ => None,
+    };
+    match parsed {
+        Some(answers) if errors.is_empty() => {
+            casework_domain::asb::assess(instrument, &answers, judgement).map_err(AppError::Invalid)
+        }
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Records an assessment on an open case (after the guard allowed `Edit`), audited in
+/// the same transaction. Returns its id.
+async fn record_assessment(
+    state: &AppState,
+    current: &CurrentUser,
+    id: Uuid,
+    answers: &BTreeMap<String, bool>,
+    assessment: &Assessment,
+) -> Result<Uuid, AppError> {
+    let case = state
+        .store
+        .case(state.store.connection(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    still_open(case.is_open())?;
+    let txn = state.store.begin_write().await?;
+    let assessment_id = state
+        .store
+        .record_assessment(&txn, id, answers, assessment, current.user.id, Utc::now())
+        .await?;
+    let event = current
+        .event(AuditAction::Update)
+        .entity(ENTITY, id)
+        .subjects([case.subject_person])
+        .summary(json!({
+            "added": "risk-assessment",
+            "assessment_id": assessment_id,
+            "score": assessment.score,
+            "computed_tier": assessment.computed_tier.as_str(),
+            "final_tier": assessment.final_tier.as_str(),
+        }));
+    commit_with(txn, vec![event]).await?;
+    Ok(assessment_id)
+}

@@ -1,0 +1,868 @@
+//! ASB over the API, on both databases: cases, incidents that make a repeat victim,
+//! the Gold/Silver/Bronze assessment with professional judgement, bad input refused
+//! field by field with nothing stored, and the access matrix's ASB rows over HTTP.
+
+use casework_audit::{AuditAction, AuditFilter};
+use casework_store::Store;
+use casework_store::asb::NewAsbCase;
+use casework_tests::{TestApp, each_app};
+use chrono::{Duration, SecondsFormat, Utc};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+const MATRIX: &str = include_str!("../fixtures/access-matrix.csv");
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn json_of(response: reqwest::Response, status: u16) -> Value {
+    let got = response.status();
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(got, status, "{body}");
+    body
+}
+
+async fn create_person(app: &TestApp, token: &str, forename: &str, surname: &str) -> String {
+    let body = json_of(
+        post(
+            app,
+            token,
+            "/api/v1/people",
+            json!({"forename": forename, "surname": surname, "ward": "harbour"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    body["id"].as_str().expect("id").to_string()
+}
+
+async fn store_of(app: &TestApp) -> Store {
+    Store::connect(&app.database.url).await.expect("store")
+}
+
+fn ago(days: i64) -> String {
+    (Utc::now() - Duration::days(days)).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn incident(victim: &str, days_ago: i64) -> Value {
+    json!({
+        "occurred_at": ago(days_ago),
+        "reported_at": ago(days_ago - 1),
+        "category": "personal",
+        "type": "harassment",
+        "ward": "harbour",
+        "alcohol_related": true,
+        "youth_related": false,
+        "victim_ids": [victim],
+        "perpetrator_ids": ["unknown"],
+    })
+}
+
+/// Answers to every question of the instrument: yes to `yes`, no to the rest.
+async fn answers(app: &TestApp, token: &str, yes: &[&str]) -> Value {
+    let instrument = json_of(app.api_get(token, "/api/v1/asb/instrument").await, 200).await;
+    let mut map = Map::new();
+    for q in instrument["questions"].as_array().expect("questions") {
+        let key = q["key"].as_str().expect("key");
+        map.insert(key.to_string(), Value::Bool(yes.contains(&key)));
+    }
+    Value::Object(map)
+}
+
+fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn refused(response: reqwest::Response) -> Vec<String> {
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    fields(&json_of(response, 422).await)
+}
+
+#[tokio::test]
+async fn a_case_is_opened_incidents_make_a_repeat_victim_and_risk_is_assessed() {
+    each_app(|app| async move {
+        let token = app.api_token("police.officer").await;
+        let victim = create_person(&app, &token, "Maisie", "Tyson").await;
+        let opened = json_of(
+            post(
+                &app,
+                &token,
+                "/api/v1/asb/cases",
+                json!({"person_id": victim, "ward": "harbour", "summary": "Youths at the door"}),
+            )
+            .await,
+            201,
+        )
+        .await;
+        let year = Utc::now().format("%Y").to_string();
+        assert_eq!(opened["reference"], format!("ASB-{year}-00001"));
+        assert_eq!(opened["status"], "open");
+        assert_eq!(opened["owner_agency"], "cumbria-constabulary");
+        assert_eq!(opened["tier"], Value::Null);
+        let second = json_of(
+            post(
+                &app,
+                &token,
+                "/api/v1/asb/cases",
+                json!({"person_id": victim, "ward": "mirehouse"}),
+            )
+            .await,
+            201,
+        )
+        .await;
+        assert_eq!(second["reference"], format!("ASB-{year}-00002"));
+
+        let id = opened["id"].as_str().expect("id").to_string();
+        let case_path = format!("/api/v1/asb/cases/{id}");
+        let incidents = format!("/api/v1/asb/cases/{id}/incidents");
+        for (n, days) in [40, 20].into_iter().enumerate() {
+            let logged = json_of(
+                post(&app, &token, &incidents, incident(&victim, days)).await,
+                201,
+            )
+            .await;
+            assert_eq!(logged["repeat_victim_ids"], json!([]), "incident {n}");
+            assert_eq!(logged["type"], "harassment");
+            assert_eq!(logged["reporting_agency"], "cumbria-constabulary");
+            assert_eq!(logged["perpetrator_unknown"], true);
+        }
+        let case = json_of(app.api_get(&token, &case_path).await, 200).await;
+        assert_eq!(case["victim"]["flags"], json!([]));
+        // The third within twelve months makes a repeat victim, on any case.
+        let second_incidents = format!(
+            "/api/v1/asb/cases/{}/incidents",
+            second["id"].as_str().expect("id")
+        );
+        let third = json_of(
+            post(&app, &token, &second_incidents, incident(&victim, 2)).await,
+            201,
+        )
+        .await;
+        assert_eq!(third["repeat_victim_ids"], json!([victim]));
+        let case = json_of(app.api_get(&token, &case_path).await, 200).await;
+        assert_eq!(case["victim"]["flags"], json!(["asb-repeat-victim"]));
+        assert_eq!(case["victim"]["surname"], "Tyson");
+        assert_eq!(case["incidents"].as_array().expect("incidents").len(), 2);
+        let person = json_of(
+            app.api_get(&token, &format!("/api/v1/people/{victim}"))
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(person["flags"], json!(["asb-repeat-victim"]));
+
+        let assessments = format!("/api/v1/asb/cases/{id}/risk-assessments");
+        let bronze = json_of(
+            post(
+                &app,
+                &token,
+                &assessments,
+                json!({"answers": answers(&app, &token, &[]).await}),
+            )
+            .await,
+            201,
+        )
+        .await;
+        assert_eq!(
+            (&bronze["score"], &bronze["computed_tier"], &bronze["tier"]),
+            (&json!(0), &json!("bronze"), &json!("bronze"))
+        );
+        let gold = json_of(
+            post(
+                &app,
+                &token,
+                &assessments,
+                json!({"answers": answers(&app, &token, &["threats-or-violence"]).await}),
+            )
+            .await,
+            201,
+        )
+        .await;
+        assert_eq!(
+            (&gold["score"], &gold["computed_tier"], &gold["tier"]),
+            (&json!(3), &json!("gold"), &json!("gold"))
+        );
+        assert_eq!(gold["gold_because"], json!(["threats-or-violence"]));
+        let raised = json_of(
+            post(
+                &app,
+                &token,
+                &assessments,
+                json!({
+                    "answers": answers(&app, &token, &["targeted-for-who-they-are", "afraid-at-home"]).await,
+                    "professional_judgement": {"tier": "gold", "reason": "Perpetrator released next week"},
+                }),
+            )
+            .await,
+            201,
+        )
+        .await;
+        assert_eq!(
+            (&raised["score"], &raised["computed_tier"], &raised["tier"]),
+            (&json!(6), &json!("silver"), &json!("gold"))
+        );
+        let lowered = post(
+            &app,
+            &token,
+            &assessments,
+            json!({
+                "answers": answers(&app, &token, &["self-harm"]).await,
+                "professional_judgement": {"tier": "silver", "reason": "Seems fine"},
+            }),
+        )
+        .await;
+        assert_eq!(refused(lowered).await, ["professional_judgement.tier"]);
+
+        let case = json_of(app.api_get(&token, &case_path).await, 200).await;
+        assert_eq!(case["tier"], "gold");
+        let history: Vec<(&str, &str)> = case["assessments"]
+            .as_array()
+            .expect("assessments")
+            .iter()
+            .map(|a| {
+                (
+                    a["computed_tier"].as_str().expect("computed"),
+                    a["tier"].as_str().expect("tier"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            history,
+            [("silver", "gold"), ("gold", "gold"), ("bronze", "bronze")],
+            "newest first; the lowering was not stored"
+        );
+        assert_eq!(
+            case["assessments"][0]["judgement_reason"],
+            "Perpetrator released next week"
+        );
+
+        let types = json_of(app.api_get(&token, "/api/v1/asb/incident-types").await, 200).await;
+        let codes: Vec<&str> = types
+            .as_array()
+            .expect("types")
+            .iter()
+            .map(|t| t["code"].as_str().expect("code"))
+            .collect();
+        assert_eq!(codes.len(), 10);
+        assert!(codes.contains(&"criminal-damage") && codes.contains(&"deliberate-fire"));
+        let instrument = json_of(app.api_get(&token, "/api/v1/asb/instrument").await, 200).await;
+        assert_eq!(instrument["version"], 1);
+        assert_eq!(
+            instrument["questions"].as_array().expect("questions").len(),
+            15
+        );
+        assert!(instrument["questions"][0]["weight"].is_u64());
+
+        // The reads and changes are in the case's trail, in order.
+        let trail = json_of(
+            app.api_get(&token, &format!("/api/v1/cases/{id}/audit"))
+                .await,
+            200,
+        )
+        .await;
+        let actions: Vec<&str> = trail["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .rev()
+            .map(|e| e["action"].as_str().expect("action"))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "create", "update", "update", "view", "view", "update", "update", "update",
+                "view"
+            ]
+        );
+        let store = store_of(&app).await;
+        let report = casework_audit::verify(store.connection(), None)
+            .await
+            .expect("verify");
+        assert!(report.is_intact(), "{:?}", report.problem);
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_asb_input_is_refused_field_by_field_and_nothing_is_stored() {
+    each_app(|app| async move {
+        let token = app.api_token("housing.officer").await;
+        let victim = create_person(&app, &token, "Nobody", "Stored").await;
+        let cases = "/api/v1/asb/cases";
+        assert_eq!(
+            refused(post(&app, &token, cases, json!({"person_id": victim, "ward": "atlantis"})).await)
+                .await,
+            ["ward"]
+        );
+        assert_eq!(
+            refused(
+                post(
+                    &app,
+                    &token,
+                    cases,
+                    json!({"person_id": Uuid::new_v4(), "ward": "harbour"})
+                )
+                .await
+            )
+            .await,
+            ["person_id"]
+        );
+        assert_eq!(
+            refused(post(&app, &token, cases, json!({"person_id": "someone", "ward": "harbour"})).await)
+                .await,
+            ["person_id"]
+        );
+        let store = store_of(&app).await;
+        let open = store
+            .open_asb_cases_of("derwent-solway-ha", 1, 10)
+            .await
+            .expect("cases");
+        assert_eq!(open.total, 0, "no case was stored");
+
+        let opened = json_of(
+            post(&app, &token, cases, json!({"person_id": victim, "ward": "harbour"})).await,
+            201,
+        )
+        .await;
+        let id = opened["id"].as_str().expect("id").to_string();
+        let incidents = format!("/api/v1/asb/cases/{id}/incidents");
+        let with = |changes: Value| {
+            let mut body = incident(&victim, 3);
+            for (k, v) in changes.as_object().expect("object") {
+                body[k] = v.clone();
+            }
+            body
+        };
+        let future = (Utc::now() + Duration::days(2)).to_rfc3339();
+        for (body, expected) in [
+            (
+                with(json!({"occurred_at": future, "reported_at": ago(1)})),
+                vec!["occurred_at", "reported_at"],
+            ),
+            (with(json!({"reported_at": ago(5)})), vec!["reported_at"]),
+            (with(json!({"ward": "atlantis"})), vec!["ward"]),
+            (with(json!({"type": "loitering"})), vec!["type"]),
+            (with(json!({"category": "noisy"})), vec!["category"]),
+            (with(json!({"victim_ids": [Uuid::new_v4()]})), vec!["victim_ids"]),
+            (with(json!({"victim_ids": []})), vec!["victim_ids"]),
+            (
+                with(json!({"perpetrator_ids": [Uuid::new_v4()]})),
+                vec!["perpetrator_ids"],
+            ),
+            (with(json!({"alcohol_related": "yes"})), vec!["body"]),
+        ] {
+            assert_eq!(
+                refused(post(&app, &token, &incidents, body.clone()).await).await,
+                expected,
+                "{body}"
+            );
+        }
+
+        let assessments = format!("/api/v1/asb/cases/{id}/risk-assessments");
+        let mut unknown = answers(&app, &token, &[]).await;
+        unknown["owns-a-dog"] = json!(true);
+        assert_eq!(
+            refused(post(&app, &token, &assessments, json!({"answers": unknown})).await).await,
+            ["answers.owns-a-dog"]
+        );
+        let mut missing = answers(&app, &token, &[]).await;
+        missing
+            .as_object_mut()
+            .expect("object")
+            .remove("self-harm");
+        assert_eq!(
+            refused(post(&app, &token, &assessments, json!({"answers": missing})).await).await,
+            ["answers.self-harm"]
+        );
+        let none = answers(&app, &token, &[]).await;
+        assert_eq!(
+            refused(
+                post(
+                    &app,
+                    &token,
+                    &assessments,
+                    json!({"answers": none.clone(), "professional_judgement": {"tier": "silver", "reason": " "}})
+                )
+                .await
+            )
+            .await,
+            ["professional_judgement.reason"]
+        );
+        assert_eq!(
+            refused(
+                post(
+                    &app,
+                    &token,
+                    &assessments,
+                    json!({"answers": none, "professional_judgement": {"tier": "platinum"}})
+                )
+                .await
+            )
+            .await,
+            ["professional_judgement.tier"]
+        );
+        let gold = answers(&app, &token, &["self-harm"]).await;
+        assert_eq!(
+            refused(
+                post(
+                    &app,
+                    &token,
+                    &assessments,
+                    json!({"answers": gold, "professional_judgement": {"tier": "bronze", "reason": "x"}})
+                )
+                .await
+            )
+            .await,
+            ["professional_judgement.tier"]
+        );
+
+        let shares = format!("/api/v1/cases/{id}/shares");
+        assert_eq!(
+            refused(post(&app, &token, &shares, json!({"agency": "nowhere", "reason": ""})).await)
+                .await,
+            ["agency", "reason"]
+        );
+        assert_eq!(
+            refused(
+                post(
+                    &app,
+                    &token,
+                    &shares,
+                    json!({"agency": "derwent-solway-ha", "reason": "ours"})
+                )
+                .await
+            )
+            .await,
+            ["agency"]
+        );
+        assert_eq!(
+            refused(post(&app, &token, &format!("/api/v1/cases/{id}/close"), json!({"outcome": " "})).await)
+                .await,
+            ["outcome"]
+        );
+
+        let case = store
+            .asb_case(Uuid::parse_str(&id).expect("uuid"))
+            .await
+            .expect("read")
+            .expect("case");
+        assert!(case.incidents.is_empty(), "no incident was stored");
+        assert!(case.assessments.is_empty(), "no assessment was stored");
+        assert!(case.case.shares.is_empty(), "no share was stored");
+        assert!(case.case.is_open(), "the case was not closed");
+        store.close().await;
+    })
+    .await;
+}
+
+/// The demo accounts and their roles (crates/web/src/auth/bootstrap.rs).
+const USERS: &[(&str, &str, &[&str])] = &[
+    ("police.officer", "cumbria-constabulary", &["officer"]),
+    ("housing.officer", "derwent-solway-ha", &["officer"]),
+    ("council.officer", "copeland-bc", &["officer"]),
+    (
+        "dv.specialist",
+        "cumbria-constabulary",
+        &["officer", "dv-specialist"],
+    ),
+    ("iom.manager", "iom-team", &["iom"]),
+    ("pd.officer", "prevent-deter", &["prevent-deter"]),
+    ("lmaps.chair", "copeland-bc", &["lmaps", "officer"]),
+    ("analyst", "west-cumbria-csp", &["analyst"]),
+    ("dpo", "west-cumbria-csp", &["dpo"]),
+    ("demo.admin", "west-cumbria-csp", &["admin"]),
+];
+
+/// The matrix's answer for a user with several roles: the most generous role wins
+/// (`domain::access::decide`), so any `allow` allows, else any `403` forbids.
+fn expected(roles: &[&str], relation: &str, action: &str) -> &'static str {
+    let answers: Vec<&str> = roles
+        .iter()
+        .map(|role| {
+            MATRIX
+                .lines()
+                .find_map(|line| {
+                    let cols: Vec<&str> = line.split(',').collect();
+                    (cols.len() == 5
+                        && cols[0] == *role
+                        && cols[1] == relation
+                        && cols[2] == "asb"
+                        && cols[3] == action)
+                        .then_some(cols[4])
+                })
+                .unwrap_or_else(|| panic!("no matrix row for {role},{relation},asb,{action}"))
+        })
+        .collect();
+    if answers.contains(&"allow") {
+        "allow"
+    } else if answers.contains(&"403") {
+        "403"
+    } else {
+        "404"
+    }
+}
+
+#[tokio::test]
+async fn the_access_matrix_holds_for_asb_cases_over_http() {
+    each_app(|app| async move {
+        let police = app.api_token("police.officer").await;
+        let victim = Uuid::parse_str(&create_person(&app, &police, "Quillan", "Zebedee").await)
+            .expect("uuid");
+        let store = store_of(&app).await;
+        let mut ids = std::collections::HashMap::new();
+        // One token each: sign-ins are rate limited per address.
+        let mut tokens = std::collections::HashMap::new();
+        for (username, _, _) in USERS {
+            tokens.insert(*username, app.api_token(username).await);
+            let user = store
+                .user_by_username(username)
+                .await
+                .expect("read")
+                .expect("demo user");
+            ids.insert(*username, user.id);
+        }
+        let missing = app
+            .client
+            .get(app.url(&format!("/api/v1/asb/cases/{}", Uuid::new_v4())))
+            .bearer_auth(&police)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(missing.status(), 404);
+        let missing_body = missing.text().await.expect("body");
+        let mut denials = 1;
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        // `agenda` needs LMAPS meetings, which come with the LMAPS module.
+        for relation in ["none", "shared", "owner", "owner-lead"] {
+            for (username, agency, roles) in USERS {
+                let token = &tokens[username];
+                let me = ids[username];
+                let other_agency = if *agency == "cumbria-constabulary" {
+                    "copeland-bc"
+                } else {
+                    "cumbria-constabulary"
+                };
+                let logged_by = if *username == "analyst" {
+                    ids["demo.admin"]
+                } else {
+                    ids["analyst"]
+                };
+                let txn = store.begin_write().await.expect("txn");
+                let case = store
+                    .open_asb_case(
+                        &txn,
+                        NewAsbCase {
+                            person_id: victim,
+                            ward: "harbour".into(),
+                            summary: None,
+                            owner_agency: if relation.starts_with("owner") {
+                                (*agency).to_string()
+                            } else {
+                                other_agency.to_string()
+                            },
+                            logged_by,
+                            lead_officer: (relation == "owner-lead").then_some(me),
+                            opened_at: Utc::now(),
+                        },
+                    )
+                    .await
+                    .expect("case opened");
+                if relation == "shared" {
+                    store
+                        .share_case(
+                            &txn,
+                            case.id,
+                            agency,
+                            "Joint working",
+                            logged_by,
+                            Utc::now(),
+                        )
+                        .await
+                        .expect("shared");
+                }
+                txn.commit().await.expect("commit");
+                let id = case.id;
+                for action in ["view", "edit", "share", "view-audit", "close"] {
+                    let request = match action {
+                        "view" => app.client.get(app.url(&format!("/api/v1/asb/cases/{id}"))),
+                        "edit" => app
+                            .client
+                            .post(app.url(&format!("/api/v1/asb/cases/{id}/incidents")))
+                            .json(&incident(&victim.to_string(), 1)),
+                        "share" => app
+                            .client
+                            .post(app.url(&format!("/api/v1/cases/{id}/shares")))
+                            .json(&json!({"agency": "impact-ha", "reason": "Tenant of theirs"})),
+                        "view-audit" => app
+                            .client
+                            .get(app.url(&format!("/api/v1/cases/{id}/audit"))),
+                        _ => app
+                            .client
+                            .post(app.url(&format!("/api/v1/cases/{id}/close")))
+                            .json(&json!({"outcome": "Resolved"})),
+                    };
+                    let response = request
+                        .bearer_auth(token)
+                        .header("X-Access-Reason", "safeguarding")
+                        .send()
+                        .await
+                        .expect("request");
+                    let status = response.status().as_u16();
+                    let body = response.text().await.expect("body");
+                    let want = expected(roles, relation, action);
+                    checked += 1;
+                    let ok = match want {
+                        "allow" => (200..300).contains(&status),
+                        "403" => status == 403,
+                        _ => status == 404 && body == missing_body,
+                    };
+                    if want != "allow" {
+                        denials += 1;
+                        if body.contains("Zebedee") || body.contains("Quillan") {
+                            failures.push(format!(
+                                "{username} {relation} {action}: personal data in {body}"
+                            ));
+                        }
+                    }
+                    if !ok {
+                        failures.push(format!(
+                            "{username} {relation} {action}: expected {want}, got {status} {body}"
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        assert_eq!(checked, 4 * USERS.len() * 5);
+        let denied = casework_audit::search(
+            store.connection(),
+            &AuditFilter {
+                action: Some(AuditAction::AccessDenied),
+                ..Default::default()
+            },
+            1,
+            10,
+        )
+        .await
+        .expect("search");
+        assert_eq!(denied.total, denials, "every refusal is in the audit log");
+        store.close().await;
+    })
+    .await;
+}
+
+async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let response = client.get(app.url(path)).send().await.expect("page");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("html"))
+}
+
+async fn submit(
+    client: &reqwest::Client,
+    app: &TestApp,
+    form_page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
+    let token = app.form_token(client, form_page).await;
+    let mut form = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(fields);
+    let response = client
+        .post(app.url(action))
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().expect("ascii").to_string())
+        .unwrap_or_default();
+    (status, location, response.text().await.expect("html"))
+}
+
+#[tokio::test]
+async fn an_officer_works_a_case_through_the_pages() {
+    each_app(|app| async move {
+        let token = app.api_token("police.officer").await;
+        let victim = create_person(&app, &token, "Elsie", "Braithwaite").await;
+        let police = app.sign_in("police.officer").await;
+        let new_page = format!("/asb/cases/new?person={victim}");
+        let (status, html) = page(&police, &app, &new_page).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Elsie Braithwaite") && html.contains("<label for=\"ward\">"));
+        let (status, _, html) = submit(
+            &police,
+            &app,
+            &new_page,
+            "/asb/cases",
+            &[("person_id", &victim), ("ward", "atlantis")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            html.contains("href=\"#ward\""),
+            "the error links to its field"
+        );
+        let (status, case_path, _) = submit(
+            &police,
+            &app,
+            &new_page,
+            "/asb/cases",
+            &[
+                ("person_id", &victim),
+                ("ward", "harbour"),
+                ("summary", "Stones at windows"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, html) = page(&police, &app, &case_path).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("Not assessed yet") && html.contains("Who has viewed or changed this")
+        );
+
+        let incidents = format!("{case_path}/incidents");
+        let (status, _, html) = submit(
+            &police,
+            &app,
+            &incidents,
+            &incidents,
+            &[("category", "personal")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        for field in ["occurred_at", "reported_at", "type"] {
+            assert!(
+                html.contains(&format!("href=\"#{field}\"")),
+                "{field} named"
+            );
+        }
+        let yesterday = (Utc::now() - Duration::days(1))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let (status, location, _) = submit(
+            &police,
+            &app,
+            &incidents,
+            &incidents,
+            &[
+                ("occurred_at", &yesterday),
+                ("reported_at", &yesterday),
+                ("reporting_agency", "cumbria-constabulary"),
+                ("category", "personal"),
+                ("type", "criminal-damage"),
+                ("ward", "harbour"),
+                ("subject_is_victim", "yes"),
+                ("perpetrator_ids", ""),
+            ],
+        )
+        .await;
+        assert_eq!((status, location.as_str()), (303, case_path.as_str()));
+
+        let assessment = format!("{case_path}/risk-assessments");
+        let instrument = json_of(app.api_get(&token, "/api/v1/asb/instrument").await, 200).await;
+        let keys: Vec<String> = instrument["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .map(|q| format!("answers.{}", q["key"].as_str().expect("key")))
+            .collect();
+        let mut fields: Vec<(&str, &str)> = keys
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str(),
+                    if k == "answers.threats-or-violence" {
+                        "yes"
+                    } else {
+                        "no"
+                    },
+                )
+            })
+            .collect();
+        let (status, _, html) = submit(&police, &app, &assessment, &assessment, &fields[1..]).await;
+        assert_eq!(status, 422, "a question left unanswered");
+        assert!(html.contains(&format!("href=\"#{}\"", keys[0])));
+        fields.push(("professional_judgement.tier", ""));
+        let (status, _, _) = submit(&police, &app, &assessment, &assessment, &fields).await;
+        assert_eq!(status, 303);
+        let (_, html) = page(&police, &app, &case_path).await;
+        assert!(
+            html.contains("class=\"tag-gold\">Gold (high risk)"),
+            "tier in words and colour"
+        );
+        assert!(html.contains("Criminal damage"));
+
+        // Housing may not know the case exists until it is shared with them.
+        let housing = app.sign_in("housing.officer").await;
+        assert_eq!(page(&housing, &app, &case_path).await.0, 404);
+        let (status, _, _) = submit(
+            &police,
+            &app,
+            &case_path,
+            &format!("{case_path}/share"),
+            &[("agency", "derwent-solway-ha"), ("reason", "Their tenant")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, html) = page(&housing, &app, &case_path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Why are you opening case ASB-") && !html.contains("Braithwaite"));
+        let (status, _, _) = submit(
+            &housing,
+            &app,
+            &case_path,
+            &format!("{case_path}/reason"),
+            &[("reason", "safeguarding")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, html) = page(&housing, &app, &case_path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Safeguarding concern") && html.contains("Elsie Braithwaite"));
+        assert!(
+            !html.contains("Close the case"),
+            "a shared agency does not close it"
+        );
+
+        let (status, _, _) = submit(
+            &police,
+            &app,
+            &case_path,
+            &format!("{case_path}/close"),
+            &[("outcome", "Perpetrator moved away")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, list) = page(&police, &app, "/asb/cases").await;
+        assert!(
+            list.contains("no open ASB cases"),
+            "the closed case left the list"
+        );
+    })
+    .await;
+}
