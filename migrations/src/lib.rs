@@ -8,6 +8,7 @@ mod m20261128_000003_identity;
 mod m20261128_000004_audit;
 mod m20261128_000005_people;
 mod m20261128_000006_asb;
+mod m20261128_000007_open_data;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_audit::Migration),
             Box::new(m20261128_000005_people::Migration),
             Box::new(m20261128_000006_asb::Migration),
+            Box::new(m20261128_000007_open_data::Migration),
         ]
     }
 }

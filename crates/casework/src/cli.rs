@@ -45,6 +45,11 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Import open data: police.uk street-level crime files.
+    Import {
+        #[command(subcommand)]
+        what: crate::commands::import::ImportWhat,
+    },
     /// Add the demo accounts (one per role) and print their password.
     Demo,
     /// Verify the audit log, sign checkpoints, make checkpoint keys.

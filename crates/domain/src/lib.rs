@@ -8,6 +8,7 @@ pub mod asb;
 pub mod calendar;
 pub mod dv;
 pub mod field;
+pub mod open_data;
 pub mod password;
 pub mod people;
 pub mod plan;

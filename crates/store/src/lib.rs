@@ -6,6 +6,7 @@ pub mod cases;
 mod db;
 pub mod entities;
 mod error;
+pub mod open_data;
 pub mod people;
 pub mod plan;
 pub mod reference;

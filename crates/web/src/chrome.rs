@@ -34,6 +34,17 @@ impl Chrome {
                 label: "ASB cases",
             });
         }
+        if access::may_see_counts(&actor) {
+            nav.push(NavItem {
+                href: "/open-data/map",
+                label: "Crime map",
+            });
+        } else if casework_domain::open_data::may_import_open_data(&actor) {
+            nav.push(NavItem {
+                href: "/open-data/import",
+                label: "Import police.uk",
+            });
+        }
         nav.push(NavItem {
             href: "/plan",
             label: "The plan",

@@ -13,6 +13,7 @@ mod chrome;
 mod error;
 mod health;
 mod layers;
+mod open_data;
 mod pages;
 mod people;
 mod plan;
@@ -93,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit_log::router())
         .merge(plan::pages())
         .merge(people::pages())
+        .merge(open_data::pages())
         .merge(asb::pages())
         .merge(static_files::router())
         .merge(api_router)

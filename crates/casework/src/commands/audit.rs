@@ -46,6 +46,12 @@ pub enum BenchAction {
         #[arg(long, default_value_t = 10_000)]
         events: u64,
     },
+    /// Import a synthetic police.uk street-level file of `--rows` rows (checked, then
+    /// stored) and compare with `sqlite3`'s `.import` of the same file.
+    PoliceUk {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+    },
 }
 
 /// A database error here most often means the audit tables are not there yet.
@@ -134,6 +140,7 @@ pub fn keygen(private: &Path, public: &Path) -> anyhow::Result<()> {
 pub async fn run_bench(store: &Store, action: BenchAction) -> anyhow::Result<()> {
     match action {
         BenchAction::Audit { events } => bench(store, events).await,
+        BenchAction::PoliceUk { rows } => super::import::bench(store, rows).await,
     }
 }
 

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod import;
 mod migrate;
 mod plan;
 mod serve;
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { what } => audit::run_bench(&open(&url).await?, what).await,
         Command::Migrate { action } => migrate::run(&open(&url).await?, action).await,
         Command::Plan { action } => plan::run(&open(&url).await?, action).await,
+        Command::Import { what } => import::run(&open_ready(&url).await?, what).await,
         Command::User { action } => user::run(&open_ready(&url).await?, action).await,
         Command::Demo => {
             let store = open_ready(&url).await?;
@@ -41,6 +43,10 @@ pub async fn open_ready(url: &str) -> anyhow::Result<Store> {
         .load_reference_data()
         .await
         .context("loading reference data")?;
+    store
+        .load_lsoas()
+        .await
+        .context("loading LSOA boundaries")?;
     store
         .load_built_in_plan()
         .await

@@ -1,0 +1,574 @@
+//! Open data: police.uk street-level files for the partnership's districts, and the
+//! LSOA boundaries the hotspot map is drawn from.
+//!
+//! A file is read twice, streaming, and never held in memory: [`check_police_uk`]
+//! validates every row (nothing is imported if any is bad) and says which forces
+//! and months the file holds; [`Store::import_police_uk`] then reads it again inside
+//! the caller's write transaction, replaces those months and inserts the kept rows in
+//! batches of a fixed size. Reading twice costs a second parse of the file, but keeps
+//! memory flat whatever its size (a force's year is millions of rows), where holding
+//! the parsed rows between the passes would grow with the file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+use casework_domain::open_data::{self, PoliceUkRow, RowError};
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+
+use crate::{Store, StoreError};
+
+/// The LSOA boundaries of Allerdale and Copeland (British National Grid metres),
+/// compiled into the binary like the rest of the reference data.
+pub const LSOA_FILE: &str = include_str!("../../../reference/geo/west-cumbria-lsoa-2011.geojson");
+
+/// Rows per insert. Fixed, so every full batch is the same SQL text and the driver's
+/// prepared-statement cache is hit; the last, shorter batch is one more statement.
+const BATCH: usize = 500;
+
+/// Bad lines reported at most; the count of all of them is kept.
+const MAX_ERRORS: usize = 1000;
+
+/// What a file holds, from the checking pass.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportCheck {
+    /// Every (force, month) in the file: these are replaced on import.
+    pub force_months: BTreeSet<(String, NaiveDate)>,
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    pub rows_without_location: u64,
+    /// Kept rows per (force, month).
+    pub kept_by_force_month: BTreeMap<(String, NaiveDate), u64>,
+    /// Bad lines (up to a thousand), in file order.
+    pub errors: Vec<RowError>,
+    /// How many lines were bad in all.
+    pub error_count: u64,
+}
+
+impl ImportCheck {
+    pub fn is_clean(&self) -> bool {
+        self.error_count == 0
+    }
+
+    /// The months in the file, oldest first.
+    pub fn months(&self) -> Vec<NaiveDate> {
+        let months: BTreeSet<NaiveDate> = self.force_months.iter().map(|(_, m)| *m).collect();
+        months.into_iter().collect()
+    }
+
+    fn refuse(&mut self, error: RowError) {
+        self.error_count += 1;
+        if self.errors.len() < MAX_ERRORS {
+            self.errors.push(error);
+        }
+    }
+}
+
+/// One LSOA's count for a period and the period before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LsoaCount {
+    pub code: String,
+    pub name: String,
+    pub district: String,
+    pub count: i64,
+    pub previous: i64,
+}
+
+/// One LSOA and its boundary (a GeoJSON geometry, as text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lsoa {
+    pub code: String,
+    pub name: String,
+    pub district: String,
+    pub geometry: String,
+}
+
+/// The rows of a file that pass, in order, with their line numbers; bad ones as
+/// errors. A header that is not the police.uk one stops the reading at line 1.
+fn rows<R: Read>(source: R) -> impl Iterator<Item = Result<PoliceUkRow, RowError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        // Wrong column counts are reported by the domain, with the line.
+        .flexible(true)
+        .from_reader(StripCr(source));
+    let header = match reader.headers() {
+        Ok(header) => open_data::check_header(header.iter()),
+        Err(err) => Err(RowError::new(1, format!("cannot read the header: {err}"))),
+    };
+    let (first, records) = match header {
+        Ok(()) => (None, Some(reader.into_records())),
+        Err(err) => (Some(Err(err)), None),
+    };
+    first
+        .into_iter()
+        .chain(records.into_iter().flatten().map(|record| match record {
+            Ok(record) => {
+                let line = record.position().map(|p| p.line()).unwrap_or_default();
+                open_data::parse_row(line, record.iter())
+            }
+            Err(err) => {
+                let line = err.position().map(|p| p.line()).unwrap_or_default();
+                Err(RowError::new(line, format!("cannot read the line: {err}")))
+            }
+        }))
+}
+
+/// Drops carriage returns. police.uk files end lines with CRLF, and the csv reader
+/// numbers the lines of such a file one short from the second record on; without the
+/// `\r` its line numbers are the file's. A lone `\r` means nothing in these files.
+struct StripCr<R>(R);
+
+impl<R: Read> Read for StripCr<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.0.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut kept = 0;
+            for i in 0..n {
+                if buf[i] != b'\r' {
+                    buf[kept] = buf[i];
+                    kept += 1;
+                }
+            }
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
+/// The first pass: checks every row of a police.uk street-level file and counts what
+/// would be kept (rows whose LSOA is in one of the districts named by `prefixes`).
+pub fn check_police_uk<R: Read>(source: R, prefixes: &[&str]) -> ImportCheck {
+    let mut check = ImportCheck::default();
+    for row in rows(source) {
+        match row {
+            Ok(row) => {
+                check.rows_read += 1;
+                let key = (row.falls_within.clone(), row.month);
+                if open_data::district_of(&row.lsoa_name, prefixes).is_some() {
+                    check.rows_kept += 1;
+                    if row.location.is_none() {
+                        check.rows_without_location += 1;
+                    }
+                    *check.kept_by_force_month.entry(key.clone()).or_default() += 1;
+                }
+                check.force_months.insert(key);
+            }
+            Err(err) => {
+                if err.line > 1 {
+                    check.rows_read += 1;
+                }
+                check.refuse(err);
+            }
+        }
+    }
+    check
+}
+
+impl Store {
+    /// The second pass, inside the caller's write transaction: replaces every
+    /// (force, month) the check found with the file's kept rows, and records the
+    /// import. Refuses a file that no longer matches its check (changed in between).
+    pub async fn import_police_uk<R: Read>(
+        &self,
+        conn: &impl ConnectionTrait,
+        source: R,
+        prefixes: &[&str],
+        check: &ImportCheck,
+        imported_by: &str,
+    ) -> Result<(), StoreError> {
+        if !check.is_clean() {
+            return Err(StoreError::Invalid(
+                "the file has bad lines: nothing was imported".into(),
+            ));
+        }
+        // The import record first: its row lock makes a second import of the same
+        // month (on PostgreSQL) wait until this one commits, then delete its rows,
+        // so two concurrent imports can never leave the month twice.
+        let now = Utc::now();
+        for (force, month) in &check.force_months {
+            let rows = check
+                .kept_by_force_month
+                .get(&(force.clone(), *month))
+                .copied()
+                .unwrap_or_default();
+            police_uk_import::Entity::insert(police_uk_import::ActiveModel {
+                force: Set(force.clone()),
+                month: Set(*month),
+                rows: Set(i64::try_from(rows).unwrap_or(i64::MAX)),
+                imported_at: Set(now),
+                imported_by: Set(imported_by.to_string()),
+            })
+            .on_conflict(
+                OnConflict::columns([
+                    police_uk_import::Column::Force,
+                    police_uk_import::Column::Month,
+                ])
+                .update_columns([
+                    police_uk_import::Column::Rows,
+                    police_uk_import::Column::ImportedAt,
+                    police_uk_import::Column::ImportedBy,
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(conn)
+            .await?;
+        }
+        for (force, month) in &check.force_months {
+            police_uk_row::Entity::delete_many()
+                .filter(police_uk_row::Column::Force.eq(force.as_str()))
+                .filter(police_uk_row::Column::Month.eq(*month))
+                .exec(conn)
+                .await?;
+        }
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut kept = 0u64;
+        for row in rows(source) {
+            let row = row.map_err(|e| {
+                StoreError::Invalid(format!("the file changed while importing: {e}"))
+            })?;
+            let Some(district) = open_data::district_of(&row.lsoa_name, prefixes) else {
+                continue;
+            };
+            kept += 1;
+            batch.push(active_row(row, district));
+            if batch.len() == BATCH {
+                insert_rows(conn, std::mem::take(&mut batch)).await?;
+                batch.reserve(BATCH);
+            }
+        }
+        if !batch.is_empty() {
+            insert_rows(conn, batch).await?;
+        }
+        if kept != check.rows_kept {
+            return Err(StoreError::Invalid(
+                "the file changed while importing: nothing was imported".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds any LSOA of the compiled-in boundary file that is missing. A second start
+    /// changes nothing. Returns how many were added.
+    pub async fn load_lsoas(&self) -> Result<usize, StoreError> {
+        let lsoas = parse_lsoas(LSOA_FILE)?;
+        let models: Vec<lsoa::ActiveModel> = lsoas
+            .into_iter()
+            .map(|l| lsoa::ActiveModel {
+                code: Set(l.code),
+                name: Set(l.name),
+                district: Set(l.district),
+                geometry: Set(l.geometry),
+            })
+            .collect();
+        let txn = self.begin_write().await?;
+        let added = lsoa::Entity::insert_many(models)
+            .on_conflict(
+                OnConflict::column(lsoa::Column::Code)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(usize::try_from(added).unwrap_or(usize::MAX))
+    }
+
+    /// Every LSOA with its boundary, by code.
+    pub async fn lsoas(&self) -> Result<Vec<Lsoa>, StoreError> {
+        Ok(lsoa::Entity::find()
+            .order_by_asc(lsoa::Column::Code)
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .map(|l| Lsoa {
+                code: l.code,
+                name: l.name,
+                district: l.district,
+                geometry: l.geometry,
+            })
+            .collect())
+    }
+
+    /// Rows of `crime_type` per LSOA for the months `from..=to` (first-of-month
+    /// dates), in one district or all, with the same for the period of the same
+    /// length just before. LSOAs with none in either period are left out. Most first.
+    pub async fn police_uk_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        district: Option<&str>,
+        crime_type: &str,
+    ) -> Result<Vec<LsoaCount>, StoreError> {
+        let (before_from, before_to) = open_data::previous_period(from, to);
+        let now = self.count_by_lsoa(from, to, district, crime_type).await?;
+        let before = self
+            .count_by_lsoa(before_from, before_to, district, crime_type)
+            .await?;
+        let mut counts: BTreeMap<String, LsoaCount> = BTreeMap::new();
+        for (code, name, district, n) in now {
+            counts.insert(
+                code.clone(),
+                LsoaCount {
+                    code,
+                    name,
+                    district,
+                    count: n,
+                    previous: 0,
+                },
+            );
+        }
+        for (code, name, district, n) in before {
+            counts
+                .entry(code.clone())
+                .or_insert(LsoaCount {
+                    code,
+                    name,
+                    district,
+                    count: 0,
+                    previous: 0,
+                })
+                .previous = n;
+        }
+        let mut counts: Vec<LsoaCount> = counts.into_values().collect();
+        counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        Ok(counts)
+    }
+
+    async fn count_by_lsoa(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        district: Option<&str>,
+        crime_type: &str,
+    ) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        let mut query = police_uk_row::Entity::find()
+            .select_only()
+            .column(police_uk_row::Column::LsoaCode)
+            .column(police_uk_row::Column::LsoaName)
+            .column(police_uk_row::Column::District)
+            .column_as(Expr::col(police_uk_row::Column::Id).count(), "n")
+            .filter(police_uk_row::Column::Month.gte(from))
+            .filter(police_uk_row::Column::Month.lte(to))
+            .filter(police_uk_row::Column::CrimeType.eq(crime_type));
+        if let Some(district) = district {
+            query = query.filter(police_uk_row::Column::District.eq(district));
+        }
+        Ok(query
+            .group_by(police_uk_row::Column::LsoaCode)
+            .group_by(police_uk_row::Column::LsoaName)
+            .group_by(police_uk_row::Column::District)
+            .into_tuple::<(String, String, String, i64)>()
+            .all(self.connection())
+            .await?)
+    }
+
+    /// The crime types stored, for the map's filter.
+    pub async fn police_uk_crime_types(&self) -> Result<Vec<String>, StoreError> {
+        Ok(police_uk_row::Entity::find()
+            .select_only()
+            .column(police_uk_row::Column::CrimeType)
+            .distinct()
+            .order_by_asc(police_uk_row::Column::CrimeType)
+            .into_tuple::<String>()
+            .all(self.connection())
+            .await?)
+    }
+
+    /// The newest month imported, if any.
+    pub async fn police_uk_latest_month(&self) -> Result<Option<NaiveDate>, StoreError> {
+        Ok(police_uk_import::Entity::find()
+            .select_only()
+            .column(police_uk_import::Column::Month)
+            .order_by_desc(police_uk_import::Column::Month)
+            .into_tuple::<NaiveDate>()
+            .one(self.connection())
+            .await?)
+    }
+}
+
+fn active_row(row: PoliceUkRow, district: String) -> police_uk_row::ActiveModel {
+    police_uk_row::ActiveModel {
+        id: NotSet,
+        force: Set(row.falls_within),
+        month: Set(row.month),
+        crime_id: Set(row.crime_id),
+        reported_by: Set(row.reported_by),
+        longitude: Set(row.location.map(|(lon, _)| lon)),
+        latitude: Set(row.location.map(|(_, lat)| lat)),
+        location: Set(row.location_text),
+        lsoa_code: Set(row.lsoa_code),
+        lsoa_name: Set(row.lsoa_name),
+        district: Set(district),
+        crime_type: Set(row.crime_type),
+        outcome: Set(row.outcome),
+    }
+}
+
+async fn insert_rows(
+    conn: &impl ConnectionTrait,
+    rows: Vec<police_uk_row::ActiveModel>,
+) -> Result<(), StoreError> {
+    police_uk_row::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// The LSOAs of a GeoJSON FeatureCollection whose features carry `code`, `name` and
+/// `district` properties.
+fn parse_lsoas(text: &str) -> Result<Vec<Lsoa>, StoreError> {
+    let bad = |why: &str| StoreError::Invalid(format!("LSOA boundaries: {why}"));
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+    let features = doc["features"]
+        .as_array()
+        .ok_or_else(|| bad("no features"))?;
+    features
+        .iter()
+        .map(|feature| {
+            let property = |name: &str| {
+                feature["properties"][name]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| bad(&format!("a feature has no {name}")))
+            };
+            Ok(Lsoa {
+                code: property("code")?,
+                name: property("name")?,
+                district: property("district")?,
+                geometry: feature["geometry"].to_string(),
+            })
+        })
+        .collect()
+}
+
+pub mod police_uk_row {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "police_uk_rows")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub force: String,
+        pub month: Date,
+        pub crime_id: Option<String>,
+        pub reported_by: String,
+        pub longitude: Option<f64>,
+        pub latitude: Option<f64>,
+        pub location: String,
+        pub lsoa_code: String,
+        pub lsoa_name: String,
+        pub district: String,
+        pub crime_type: String,
+        pub outcome: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod police_uk_import {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "police_uk_imports")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub force: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub month: Date,
+        pub rows: i64,
+        pub imported_at: DateTimeUtc,
+        pub imported_by: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod lsoa {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "lsoas")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub name: String,
+        pub district: String,
+        pub geometry: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OURS: [&str; 2] = open_data::DEFAULT_DISTRICT_PREFIXES;
+    const FILE: &str = include_str!("../../../tests/fixtures/police-uk/2016-03-cumbria-street.csv");
+
+    #[test]
+    fn the_real_file_checks_clean() {
+        let check = check_police_uk(FILE.as_bytes(), &OURS);
+        assert!(check.is_clean(), "{:?}", check.errors);
+        assert_eq!(check.rows_read, 3326);
+        assert_eq!(check.rows_kept, 1003);
+        assert_eq!(check.rows_without_location, 0);
+        assert_eq!(
+            check.months(),
+            [NaiveDate::from_ymd_opt(2016, 3, 1).expect("date")]
+        );
+    }
+
+    #[test]
+    fn a_broken_line_is_named() {
+        let mut lines: Vec<String> = FILE.lines().map(str::to_string).collect();
+        lines[99] = "only,three,columns".into();
+        let broken = lines.join("\n");
+        let check = check_police_uk(broken.as_bytes(), &OURS);
+        assert_eq!(check.error_count, 1);
+        assert_eq!(check.errors[0].line, 100);
+        assert_eq!(check.rows_read, 3326);
+    }
+
+    #[test]
+    fn line_numbers_are_the_files_lines() {
+        let mut lines: Vec<&str> = FILE.lines().take(3).collect();
+        lines.push("a,b,c");
+        let check = check_police_uk(lines.join("\n").as_bytes(), &OURS);
+        assert_eq!(check.errors[0].line, 4, "{:?}", check.errors);
+        let check = check_police_uk(lines.join("\r\n").as_bytes(), &OURS);
+        assert_eq!(check.errors[0].line, 4, "{:?}", check.errors);
+    }
+
+    #[test]
+    fn a_wrong_header_is_line_1() {
+        let check = check_police_uk("a,b\n1,2\n".as_bytes(), &OURS);
+        assert_eq!(check.errors.len(), 1);
+        assert_eq!(check.errors[0].line, 1);
+    }
+
+    #[test]
+    fn the_boundaries_parse() {
+        let lsoas = parse_lsoas(LSOA_FILE).expect("boundaries");
+        assert_eq!(lsoas.len(), 109);
+    }
+}
