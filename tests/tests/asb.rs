@@ -710,6 +710,10 @@ async fn an_officer_works_a_case_through_the_pages() {
         let victim = create_person(&app, &token, "Elsie", "Braithwaite").await;
         let police = app.sign_in("police.officer").await;
         let new_page = format!("/asb/cases/new?person={victim}");
+        // The person page leads to opening a case for them.
+        let (status, person_html) = page(&police, &app, &format!("/people/{victim}")).await;
+        assert_eq!(status, 200);
+        assert!(person_html.contains(&new_page), "link to open a case");
         let (status, html) = page(&police, &app, &new_page).await;
         assert_eq!(status, 200);
         assert!(html.contains("Elsie Braithwaite") && html.contains("<label for=\"ward\">"));

@@ -245,6 +245,8 @@ struct PersonPage {
     born: String,
     show_address: bool,
     may_edit: bool,
+    /// Whether the viewer works ASB cases, so may open one for this person.
+    may_open_asb_case: bool,
     reason: Option<String>,
     /// Who has viewed or changed this record, newest first.
     events: Vec<casework_audit::StoredEvent>,
@@ -317,6 +319,7 @@ async fn view(
             .unwrap_or_else(|| "not known".into()),
         show_address: access::may_record_people(&actor),
         may_edit: access::may_record_people(&actor),
+        may_open_asb_case: access::works_kind(&actor, access::CaseKind::Asb),
         person,
         reason,
     }
