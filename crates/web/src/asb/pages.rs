@@ -796,17 +796,27 @@ async fn incident_page(
     })
 }
 
+/// Asks the guard for `action` on an ASB case, then loads the case.
+async fn guarded_case(
+    state: &AppState,
+    current: &CurrentUser,
+    id: Uuid,
+    action: CaseAction,
+) -> Result<casework_store::cases::Case, AppError> {
+    guard(state, current, id, Some(CaseKind::Asb), action).await?;
+    state
+        .store
+        .case(state.store.connection(), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 async fn incident_form(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> Result<IncidentPage, HtmlError> {
-    guard(&state, &current, id, Some(CaseKind::Asb), CaseAction::Edit).await?;
-    let case = state
-        .store
-        .case(state.store.connection(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let case = guarded_case(&state, &current, id, CaseAction::Edit).await?;
     let form = IncidentFields {
         reporting_agency: current.user.agency.clone(),
         ward: case.ward,
@@ -822,13 +832,8 @@ async fn add_incident(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, HtmlError> {
-    guard(&state, &current, id, Some(CaseKind::Asb), CaseAction::Edit).await?;
+    let case = guarded_case(&state, &current, id, CaseAction::Edit).await?;
     let form = IncidentFields::from_pairs(&pairs);
-    let case = state
-        .store
-        .case(state.store.connection(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let result = match super::check_incident(
         &state,
         &current.actor(),
@@ -927,12 +932,7 @@ async fn assessment_form(
     current: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> Result<AssessmentPage, HtmlError> {
-    guard(&state, &current, id, Some(CaseKind::Asb), CaseAction::Edit).await?;
-    let case = state
-        .store
-        .case(state.store.connection(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let case = guarded_case(&state, &current, id, CaseAction::Edit).await?;
     Ok(assessment_page(
         &current,
         id,
