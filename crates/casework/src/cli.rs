@@ -60,7 +60,7 @@ pub enum Command {
     /// Measure performance (on a scratch database).
     Bench {
         #[command(subcommand)]
-        what: crate::commands::audit::BenchAction,
+        what: crate::commands::bench::BenchAction,
     },
 }
 

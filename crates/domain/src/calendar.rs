@@ -1,6 +1,6 @@
 //! Financial years and quarters as the partnership reports them, and UK date display.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// A plan year, written `2012-13`: 1 April 2012 to 31 March 2013.
@@ -146,6 +146,66 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
+// The partnership works in UK time: an incident's day is its day in Cumbria, GMT in
+// winter and BST in summer.
+
+/// Whether the UK keeps British Summer Time on this day (from the last Sunday of
+/// March to the day before the last Sunday of October, at midnight).
+fn summer_time_at_midnight(day: NaiveDate) -> bool {
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(day.year(), month, 31).unwrap_or(day);
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().unwrap_or(d);
+        }
+        d
+    };
+    day > last_sunday(3) && day <= last_sunday(10)
+}
+
+/// Whether the UK keeps British Summer Time at this moment: from 01:00 UTC on the
+/// last Sunday of March to 01:00 UTC on the last Sunday of October.
+fn summer_time(at: DateTime<Utc>) -> bool {
+    let year = at.year();
+    let change = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().unwrap_or(d);
+        }
+        Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap_or_default())
+    };
+    at >= change(3) && at < change(10)
+}
+
+/// The UK day of a moment: the partnership's calendar (GMT, or BST in summer).
+pub fn uk_day(at: DateTime<Utc>) -> NaiveDate {
+    if summer_time(at) {
+        (at + Duration::hours(1)).date_naive()
+    } else {
+        at.date_naive()
+    }
+}
+
+/// A UK wall-clock time (as a form's `datetime-local` gives it) as a moment. In the
+/// hour the clocks go back the earlier (summer) reading is taken.
+pub fn uk_local_to_utc(local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    let as_summer = Utc.from_utc_datetime(&(local - Duration::hours(1)));
+    if summer_time(as_summer) {
+        as_summer
+    } else {
+        Utc.from_utc_datetime(&local)
+    }
+}
+
+/// The moment a UK day starts, in UTC.
+pub fn uk_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default());
+    if summer_time_at_midnight(day) {
+        midnight - Duration::hours(1)
+    } else {
+        midnight
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +274,38 @@ mod tests {
     fn uk_dates() {
         assert_eq!(uk_date(d(2012, 1, 31)), "31 January 2012");
         assert_eq!(uk_date(d(2012, 6, 4)), "4 June 2012");
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn uk_days_follow_summer_time() {
+        // Summer 2012: 25 March to 28 October.
+        assert_eq!(uk_day(at("2012-06-01T23:30:00Z")), d(2012, 6, 2));
+        assert_eq!(uk_day(at("2012-06-01T22:59:59Z")), d(2012, 6, 1));
+        assert_eq!(uk_day(at("2012-01-01T23:30:00Z")), d(2012, 1, 1));
+        assert_eq!(uk_day(at("2012-03-25T00:59:59Z")), d(2012, 3, 25));
+        assert_eq!(uk_day(at("2012-10-27T23:30:00Z")), d(2012, 10, 28));
+        assert_eq!(uk_day(at("2012-10-28T23:30:00Z")), d(2012, 10, 28));
+        assert_eq!(uk_midnight(d(2012, 6, 2)), at("2012-06-01T23:00:00Z"));
+        assert_eq!(uk_midnight(d(2012, 3, 25)), at("2012-03-25T00:00:00Z"));
+        assert_eq!(uk_midnight(d(2012, 3, 26)), at("2012-03-25T23:00:00Z"));
+        assert_eq!(uk_midnight(d(2012, 10, 28)), at("2012-10-27T23:00:00Z"));
+        assert_eq!(uk_midnight(d(2012, 10, 29)), at("2012-10-29T00:00:00Z"));
+        let local = |text: &str| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").expect("local")
+        };
+        assert_eq!(
+            uk_local_to_utc(local("2012-06-01T21:30")),
+            at("2012-06-01T20:30:00Z")
+        );
+        assert_eq!(
+            uk_local_to_utc(local("2012-01-01T21:30")),
+            at("2012-01-01T21:30:00Z")
+        );
     }
 }

@@ -3,8 +3,8 @@ use std::time::Duration;
 use casework_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::StoreError;
@@ -165,6 +165,14 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().to_string()
 }
 
+/// `$1, $2 ...` as each database writes its parameters (`?1, ?2 ...` on SQLite).
+pub(crate) fn placeholders(backend: DbBackend, sql: &str) -> String {
+    match backend {
+        DbBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +193,11 @@ mod tests {
             "postgres://casework:***@db/casework"
         );
         assert_eq!(redact("postgres://db/casework"), "postgres://db/casework");
+    }
+
+    #[test]
+    fn parameters_suit_each_database() {
+        assert_eq!(placeholders(DbBackend::Sqlite, "a = $1"), "a = ?1");
+        assert_eq!(placeholders(DbBackend::Postgres, "a = $1"), "a = $1");
     }
 }

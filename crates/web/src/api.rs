@@ -43,6 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::auth::api::api())
         .merge(crate::people::api())
         .merge(crate::open_data::api())
+        .merge(crate::cases::api())
         .merge(crate::asb::api());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", areas)
 }

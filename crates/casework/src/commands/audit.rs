@@ -1,4 +1,4 @@
-//! `casework audit verify|checkpoint|keygen` and `casework bench audit`.
+//! `casework audit verify|checkpoint|keygen`, and the audit log's bench (`casework bench audit`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,23 +34,6 @@ pub enum AuditAction {
         private: PathBuf,
         #[arg(long)]
         public: PathBuf,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BenchAction {
-    /// Audit appends (1, 16 and 64 writers), verify, and raw SHA-256, on an empty
-    /// scratch database: the events it writes can never be removed.
-    Audit {
-        /// Events appended per writer count.
-        #[arg(long, default_value_t = 10_000)]
-        events: u64,
-    },
-    /// Import a synthetic police.uk street-level file of `--rows` rows (checked, then
-    /// stored) and compare with `sqlite3`'s `.import` of the same file.
-    PoliceUk {
-        #[arg(long, default_value_t = 1_000_000)]
-        rows: u64,
     },
 }
 
@@ -135,13 +118,6 @@ pub fn keygen(private: &Path, public: &Path) -> anyhow::Result<()> {
         public.display()
     );
     Ok(())
-}
-
-pub async fn run_bench(store: &Store, action: BenchAction) -> anyhow::Result<()> {
-    match action {
-        BenchAction::Audit { events } => bench(store, events).await,
-        BenchAction::PoliceUk { rows } => super::import::bench(store, rows).await,
-    }
 }
 
 /// Appends `events` events with 1, 16 and 64 concurrent `record` callers, verifies

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod bench;
 pub mod import;
 mod migrate;
 mod plan;
@@ -19,7 +20,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             action: audit::AuditAction::Keygen { private, public },
         } => audit::keygen(&private, &public),
         Command::Audit { action } => audit::run(&open(&url).await?, action).await,
-        Command::Bench { what } => audit::run_bench(&open(&url).await?, what).await,
+        Command::Bench { what } => bench::run(&open(&url).await?, what).await,
         Command::Migrate { action } => migrate::run(&open(&url).await?, action).await,
         Command::Plan { action } => plan::run(&open(&url).await?, action).await,
         Command::Import { what } => import::run(&open_ready(&url).await?, what).await,

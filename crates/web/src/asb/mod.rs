@@ -15,7 +15,8 @@ use casework_domain::access::{self, Actor, CaseKind};
 use casework_domain::asb::{
     Answers, Assessment, Incident, IncidentInput, RepeatVictimRule, RiskTier,
 };
-use casework_store::asb::{NewAsbCase, asb_instrument, uk_day};
+use casework_domain::calendar::uk_day;
+use casework_store::asb::{NewAsbCase, asb_instrument};
 use casework_store::cases::Case;
 use chrono::Utc;
 use serde_json::json;
@@ -32,7 +33,7 @@ pub fn pages() -> Router<AppState> {
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    api::router().merge(crate::cases::api())
+    api::router()
 }
 
 /// The flag a repeat victim of ASB carries.
