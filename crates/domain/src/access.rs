@@ -202,6 +202,23 @@ pub fn may_see_victim_address(actor: &Actor, case: &CaseFacts) -> bool {
     })
 }
 
+/// Whether the actor may be told that a person has records of `kind` that they may not
+/// open: only that such records exist and which agency holds them, never what is in
+/// them. Specialists in the kind are told, so that they know to ask the owning agency
+/// to share (a domestic abuse specialist in housing learns that the police hold a
+/// case, and asks for it for MARAC); nobody else is told anything, so a plain officer
+/// cannot learn from a person page that someone is a victim of domestic abuse.
+pub fn may_know_restricted_records_exist(actor: &Actor, kind: CaseKind) -> bool {
+    actor.roles.iter().any(|role| {
+        matches!(
+            (role, kind),
+            (Role::DvSpecialist, CaseKind::DomesticAbuse)
+                | (Role::Iom, CaseKind::Iom)
+                | (Role::PreventDeter, CaseKind::PreventDeter)
+        )
+    })
+}
+
 /// Who may find people by name and date of birth, and see who they are (name, date
 /// of birth, ward), to link records to the same person: case workers, LMAPS members
 /// and the data protection officer (for subject access requests).
@@ -361,6 +378,31 @@ mod tests {
         assert!(!may_see_victim_address(&lmaps, &case));
         let (housing, case) = scenario(Role::Officer, "shared", CaseKind::Iom);
         assert!(!may_see_victim_address(&housing, &case));
+    }
+
+    #[test]
+    fn only_specialists_learn_that_restricted_records_exist() {
+        for (role, told) in [
+            (Role::DvSpecialist, true),
+            (Role::Officer, false),
+            (Role::Lmaps, false),
+            (Role::Iom, false),
+            (Role::Analyst, false),
+            (Role::Dpo, false),
+            (Role::Admin, false),
+        ] {
+            let (actor, _) = scenario(role, "none", CaseKind::DomesticAbuse);
+            assert_eq!(
+                may_know_restricted_records_exist(&actor, CaseKind::DomesticAbuse),
+                told,
+                "{role}"
+            );
+        }
+        let (specialist, _) = scenario(Role::DvSpecialist, "none", CaseKind::Asb);
+        assert!(!may_know_restricted_records_exist(
+            &specialist,
+            CaseKind::Iom
+        ));
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl CaseReference {
 fn prefix_of(kind: CaseKind) -> &'static str {
     match kind {
         CaseKind::Asb => "ASB",
-        CaseKind::DomesticAbuse => "DA",
+        CaseKind::DomesticAbuse => "DV",
         CaseKind::Iom => "IOM",
         CaseKind::PreventDeter => "PD",
     }
@@ -115,7 +115,9 @@ mod tests {
         let last = CaseReference::new(CaseKind::Asb, 2012, 99_999).expect("valid");
         assert_eq!(last.to_string(), "ASB-2012-99999");
         let first = CaseReference::new(CaseKind::DomesticAbuse, 2013, 1).expect("valid");
-        assert_eq!(first.to_string(), "DA-2013-00001");
+        assert_eq!(first.to_string(), "DV-2013-00001");
+        assert_eq!(CaseReference::parse("dv-2013-00001"), Ok(first));
+        assert!(CaseReference::parse("DA-2013-00001").is_err());
     }
 
     #[test]

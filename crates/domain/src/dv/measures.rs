@@ -17,6 +17,8 @@
 //! rate, and a page must say "no incidents" rather than show a perfect or dreadful
 //! figure.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -97,57 +99,151 @@ pub fn measures(
     referrals: &[MaracReferralFact],
     rule: RepeatVictimisation,
 ) -> DvMeasures {
-    // (victim, day, Some(arrest) for an incident of the period, None for look-back).
-    let mut rows: Vec<(Uuid, NaiveDate, Option<bool>)> =
-        Vec::with_capacity(incidents.len() + earlier.len());
+    let incidents: Vec<((), DvIncidentFact)> = incidents.iter().map(|i| ((), *i)).collect();
+    let referrals: Vec<((), MaracReferralFact)> = referrals.iter().map(|r| ((), *r)).collect();
+    measures_by_area(period, &incidents, earlier, &referrals, rule).overall
+}
+
+/// The measures for the whole partnership and for each area (a district) at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaMeasures<A: Ord> {
+    pub overall: DvMeasures,
+    /// Only the areas with an incident or a referral (of the period or as look-back);
+    /// [`AreaMeasures::area`] answers for the others.
+    pub areas: BTreeMap<A, DvMeasures>,
+}
+
+impl<A: Ord> AreaMeasures<A> {
+    /// One area's measures: all zeros when nothing happened there.
+    pub fn area(&self, area: &A) -> DvMeasures {
+        self.areas
+            .get(area)
+            .cloned()
+            .unwrap_or_else(|| DvMeasures::empty(self.overall.period))
+    }
+}
+
+impl DvMeasures {
+    /// The measures of a period in which nothing happened.
+    pub fn empty(period: Period) -> DvMeasures {
+        Tally::default().into_measures(period)
+    }
+}
+
+/// [`measures`] with each incident and referral in an area, in the same one sort and
+/// one pass. Each incident of the period counts in its own area, but the look-back
+/// crosses areas: the victim is one person wherever the abuse happened, so an incident
+/// in Allerdale a month after one in Copeland has a repeat victim in Allerdale. A
+/// first-time victim counts in the area of their first incident. So the areas add up
+/// to the whole. `earlier` needs no area: it is look-back only.
+pub fn measures_by_area<A: Ord + Clone>(
+    period: Period,
+    incidents: &[(A, DvIncidentFact)],
+    earlier: &[DvIncidentFact],
+    referrals: &[(A, MaracReferralFact)],
+    rule: RepeatVictimisation,
+) -> AreaMeasures<A> {
+    let mut index: BTreeMap<&A, usize> = BTreeMap::new();
+    for area in incidents
+        .iter()
+        .map(|(a, _)| a)
+        .chain(referrals.iter().map(|(a, _)| a))
+    {
+        let next = index.len();
+        index.entry(area).or_insert(next);
+    }
+    let slot = |area: &A| index.get(area).copied().unwrap_or_default();
+    let mut tallies = vec![Tally::default(); index.len()];
+
+    // `None` sorts first, so a look-back row comes before the period's on the same day.
+    let mut rows: Vec<Row> = Vec::with_capacity(incidents.len() + earlier.len());
     rows.extend(
         earlier
             .iter()
             .filter(|e| e.occurred_on < period.from)
             .map(|e| (e.victim, e.occurred_on, None)),
     );
-    for i in incidents.iter().filter(|i| i.occurred_on <= period.to) {
-        let of_period = (i.occurred_on >= period.from).then_some(i.arrest_made);
+    for (area, i) in incidents.iter().filter(|(_, i)| i.occurred_on <= period.to) {
+        let of_period = (i.occurred_on >= period.from).then_some((i.arrest_made, slot(area)));
         rows.push((i.victim, i.occurred_on, of_period));
     }
     rows.sort_unstable();
 
-    let (mut count, mut arrests, mut first_time, mut repeats) = (0u32, 0u32, 0u32, 0u32);
     for victim_rows in rows.chunk_by(|a, b| a.0 == b.0) {
-        if victim_rows[0].2.is_some() {
-            first_time += 1;
+        if let Some((_, area)) = victim_rows[0].2 {
+            tallies[area].first_time += 1;
         }
         let mut previous: Option<NaiveDate> = None;
         for &(_, day, of_period) in victim_rows {
-            if let Some(arrest_made) = of_period {
-                count += 1;
-                arrests += u32::from(arrest_made);
+            if let Some((arrest_made, area)) = of_period {
+                let tally = &mut tallies[area];
+                tally.incidents += 1;
+                tally.arrests += u32::from(arrest_made);
                 if previous.is_some_and(|p| rule.is_repeat(p, day)) {
-                    repeats += 1;
+                    tally.repeats += 1;
                 }
             }
             previous = Some(day);
         }
     }
 
-    let in_period = referrals.iter().filter(|r| period.contains(r.made_on));
-    let (mut marac, mut repeat_marac) = (0u32, 0u32);
-    for referral in in_period {
-        marac += 1;
-        repeat_marac += u32::from(referral.is_repeat);
+    for (area, referral) in referrals.iter().filter(|(_, r)| period.contains(r.made_on)) {
+        let tally = &mut tallies[slot(area)];
+        tally.marac += 1;
+        tally.repeat_marac += u32::from(referral.is_repeat);
     }
 
-    DvMeasures {
-        period,
-        incidents: count,
-        arrests,
-        arrest_rate: rate(arrests, count),
-        first_time_victims: first_time,
-        incidents_with_repeat_victim: repeats,
-        repeat_victimisation_rate: rate(repeats, count),
-        marac_referrals: marac,
-        repeat_marac_referrals: repeat_marac,
-        repeat_marac_rate: rate(repeat_marac, marac),
+    let overall = tallies
+        .iter()
+        .fold(Tally::default(), |sum, t| sum.plus(t))
+        .into_measures(period);
+    let areas = index
+        .into_iter()
+        .map(|(area, n)| (area.clone(), tallies[n].into_measures(period)))
+        .collect();
+    AreaMeasures { overall, areas }
+}
+
+/// One incident in the pass: (victim, day, `Some((arrest made, area))` for an incident
+/// of the period, `None` for look-back).
+type Row = (Uuid, NaiveDate, Option<(bool, usize)>);
+
+/// The counts of one area, before the rates are worked out.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    incidents: u32,
+    arrests: u32,
+    first_time: u32,
+    repeats: u32,
+    marac: u32,
+    repeat_marac: u32,
+}
+
+impl Tally {
+    fn plus(self, other: &Tally) -> Tally {
+        Tally {
+            incidents: self.incidents + other.incidents,
+            arrests: self.arrests + other.arrests,
+            first_time: self.first_time + other.first_time,
+            repeats: self.repeats + other.repeats,
+            marac: self.marac + other.marac,
+            repeat_marac: self.repeat_marac + other.repeat_marac,
+        }
+    }
+
+    fn into_measures(self, period: Period) -> DvMeasures {
+        DvMeasures {
+            period,
+            incidents: self.incidents,
+            arrests: self.arrests,
+            arrest_rate: rate(self.arrests, self.incidents),
+            first_time_victims: self.first_time,
+            incidents_with_repeat_victim: self.repeats,
+            repeat_victimisation_rate: rate(self.repeats, self.incidents),
+            marac_referrals: self.marac,
+            repeat_marac_referrals: self.repeat_marac,
+            repeat_marac_rate: rate(self.repeat_marac, self.marac),
+        }
     }
 }
 
@@ -317,6 +413,61 @@ mod tests {
         assert!(six.is_repeat(d(2011, 12, 1), d(2012, 6, 1)));
         assert!(!six.is_repeat(d(2011, 11, 30), d(2012, 6, 1)));
         assert!(!six.is_repeat(d(2012, 6, 2), d(2012, 6, 1)), "not after");
+    }
+
+    #[test]
+    fn each_area_counts_its_own_incidents_but_looks_back_across_areas() {
+        // Victim 1: Copeland on 1 May, Allerdale on 10 May: the Allerdale incident has
+        // a repeat victim, and the victim is a first-time victim of Copeland only.
+        // Victim 2: an earlier (2011) incident somewhere, then Allerdale in June.
+        let incidents = [
+            ("allerdale", fact(1, d(2012, 5, 10), true)),
+            ("copeland", fact(1, d(2012, 5, 1), false)),
+            ("allerdale", fact(2, d(2012, 6, 1), false)),
+        ];
+        let earlier = [fact(2, d(2011, 12, 1), true)];
+        let referrals = [
+            ("allerdale", referral(d(2012, 5, 11), true)),
+            ("copeland", referral(d(2012, 4, 2), false)),
+            ("copeland", referral(d(2012, 7, 2), false)),
+        ];
+        let m = measures_by_area(q1(), &incidents, &earlier, &referrals, rule());
+        let allerdale = m.area(&"allerdale");
+        assert_eq!((allerdale.incidents, allerdale.arrests), (2, 1));
+        assert_eq!(allerdale.incidents_with_repeat_victim, 2);
+        assert_eq!(allerdale.first_time_victims, 0);
+        assert_eq!(
+            (allerdale.marac_referrals, allerdale.repeat_marac_referrals),
+            (1, 1)
+        );
+        let copeland = m.area(&"copeland");
+        assert_eq!(
+            (copeland.incidents, copeland.incidents_with_repeat_victim),
+            (1, 0)
+        );
+        assert_eq!(copeland.first_time_victims, 1);
+        assert_eq!(
+            (copeland.marac_referrals, copeland.repeat_marac_rate),
+            (1, Some(0.0))
+        );
+        // The areas add up to the whole, which is what `measures` says on its own.
+        let plain_incidents: Vec<DvIncidentFact> = incidents.iter().map(|(_, i)| *i).collect();
+        let plain_referrals: Vec<MaracReferralFact> = referrals.iter().map(|(_, r)| *r).collect();
+        let whole = measures(q1(), &plain_incidents, &earlier, &plain_referrals, rule());
+        assert_eq!(m.overall, whole);
+        assert_eq!(
+            (
+                whole.incidents,
+                whole.incidents_with_repeat_victim,
+                whole.first_time_victims
+            ),
+            (3, 2, 1)
+        );
+        assert_eq!(whole.marac_referrals, 2);
+        // An area where nothing happened answers with zeros and no rates.
+        let nowhere = m.area(&"carlisle");
+        assert_eq!((nowhere.incidents, nowhere.arrest_rate), (0, None));
+        assert_eq!(nowhere, DvMeasures::empty(q1()));
     }
 
     /// The same measures one incident at a time, by the words of the definitions.

@@ -16,6 +16,7 @@ pub mod incident;
 pub mod instrument;
 pub mod marac;
 pub mod measures;
+pub mod referral;
 
 pub use dash::{
     DashAnswer, DashAnswers, DashAssessment, DashCutOffs, DashLevel, DashOutcome, assess,
@@ -24,7 +25,11 @@ pub use first_time::is_first_time_report;
 pub use incident::{DvIncident, DvIncidentInput, Perpetrator, ReportedBy};
 pub use instrument::{DashInstrument, DashQuestion, QuestionGroup};
 pub use marac::{MaracDecision, MaracReason, MaracRule, VictimHistory, marac_reasons};
-pub use measures::{DvIncidentFact, DvMeasures, MaracReferralFact, RepeatVictimisation, measures};
+pub use measures::{
+    AreaMeasures, DvIncidentFact, DvMeasures, MaracReferralFact, RepeatVictimisation, measures,
+    measures_by_area,
+};
+pub use referral::{CheckedReferral, MaracReferral, MaracReferralInput};
 
 use chrono::{Months, NaiveDate};
 

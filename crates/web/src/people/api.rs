@@ -46,7 +46,8 @@ pub struct PersonJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     address: Option<String>,
     ward: Option<String>,
-    /// Flags such as `asb-repeat-victim`, as far as the caller may know them.
+    /// Flags such as `asb-repeat-victim` or `dv-victim`, as far as the caller may know
+    /// them.
     flags: Vec<String>,
 }
 
@@ -229,6 +230,8 @@ async fn get_person(
     let with_address = access::may_record_people(&actor);
     let mut json = PersonJson::of(person, with_address);
     json.flags = crate::asb::person_flags(&state, &actor, id).await?;
+    json.flags
+        .extend(crate::dv::person_dv(&state, &actor, id).await?.flags);
     Ok(Json(json))
 }
 

@@ -1,0 +1,387 @@
+//! Opening and reading domestic abuse cases, the open cases an officer may see, and
+//! the cases that name a person.
+
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+use casework_domain::FieldError;
+use casework_domain::access::{self, Actor, CaseAction, CaseKind, Decision};
+use casework_domain::asb::CaseReference;
+use casework_domain::calendar::uk_day;
+use casework_domain::dv::{DashLevel, MaracRule};
+use chrono::{Datelike, NaiveDate};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+use uuid::Uuid;
+
+use super::{
+    DvCase, DvCaseLine, NewDvCase, PersonDvCase, level, to_assessment, to_incident, to_referral,
+};
+use crate::cases::{Case, MAX_TEXT, OPEN, Share, to_case};
+use crate::entities::{
+    case, case_share, dv_assessment, dv_case, dv_incident, marac_referral, person, ward,
+};
+use crate::{Store, StoreError};
+
+const KIND: CaseKind = CaseKind::DomesticAbuse;
+
+impl Store {
+    /// Opens a domestic abuse case for a victim and gives it the next reference of its
+    /// year (`DV-2012-00001`). Call it inside the write transaction that also appends
+    /// its audit event: the number is taken under the write lock (SQLite `BEGIN
+    /// IMMEDIATE`; on PostgreSQL the same transaction lock ASB cases take), and the
+    /// unique index catches anything else.
+    pub async fn open_dv_case(
+        &self,
+        conn: &impl ConnectionTrait,
+        new: NewDvCase,
+    ) -> Result<Case, StoreError> {
+        let mut errors = Vec::new();
+        let wanted: Vec<Uuid> = [Some(new.victim_id), new.perpetrator_id]
+            .into_iter()
+            .flatten()
+            .collect();
+        let known: HashSet<Uuid> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::Id.is_in(wanted))
+            .into_tuple::<Uuid>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect();
+        if !known.contains(&new.victim_id) {
+            errors.push(FieldError::new("victim_id", "There is no such person."));
+        }
+        match new.perpetrator_id {
+            Some(p) if p == new.victim_id => errors.push(FieldError::new(
+                "perpetrator_id",
+                "The perpetrator cannot be the victim.",
+            )),
+            Some(p) if !known.contains(&p) => errors.push(FieldError::new(
+                "perpetrator_id",
+                "There is no such person: give a person's id, or \"unknown\".",
+            )),
+            _ => {}
+        }
+        let ward_code = new.ward.trim().to_string();
+        if ward::Entity::find_by_id(ward_code.clone())
+            .one(conn)
+            .await?
+            .is_none()
+        {
+            errors.push(FieldError::new(
+                "ward",
+                format!("'{ward_code}' is not a ward of the partnership."),
+            ));
+        }
+        let summary = new
+            .summary
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        if summary
+            .as_deref()
+            .is_some_and(|s| s.chars().count() > MAX_TEXT)
+        {
+            errors.push(FieldError::new(
+                "summary",
+                format!("Use at most {MAX_TEXT} characters."),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Fields(errors));
+        }
+        let year = uk_day(new.opened_at).year();
+        if conn.get_database_backend() == DbBackend::Postgres {
+            // The key ASB openers take: one opener of any kind at a time per year.
+            let key = 0x4341_5345_0000_i64 + i64::from(year);
+            conn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock($1)",
+                [key.into()],
+            ))
+            .await?;
+        }
+        let last: Option<Option<i32>> = case::Entity::find()
+            .select_only()
+            .column_as(case::Column::RefSequence.max(), "last")
+            .filter(case::Column::Kind.eq(KIND.as_str()))
+            .filter(case::Column::RefYear.eq(year))
+            .into_tuple()
+            .one(conn)
+            .await?;
+        let sequence = last.flatten().unwrap_or(0) + 1;
+        let reference = u32::try_from(sequence)
+            .ok()
+            .and_then(|n| CaseReference::new(KIND, year, n))
+            .ok_or_else(|| StoreError::Conflict(format!("No case numbers are left for {year}.")))?;
+        let id = Uuid::new_v4();
+        let row = case::ActiveModel {
+            id: Set(id),
+            kind: Set(KIND.as_str().to_string()),
+            reference: Set(reference.to_string()),
+            ref_year: Set(year),
+            ref_sequence: Set(sequence),
+            owner_agency: Set(new.owner_agency),
+            lead_officer: Set(new.lead_officer),
+            logged_by: Set(new.logged_by),
+            subject_person_id: Set(new.victim_id),
+            ward_code: Set(ward_code),
+            status: Set(OPEN.to_string()),
+            outcome: Set(None),
+            summary: Set(summary),
+            review_date: Set(None),
+            opened_at: Set(new.opened_at),
+            closed_at: Set(None),
+        }
+        .insert(conn)
+        .await?;
+        dv_case::ActiveModel {
+            case_id: Set(id),
+            perpetrator_id: Set(new.perpetrator_id),
+        }
+        .insert(conn)
+        .await?;
+        to_case(row, Vec::new())
+    }
+
+    /// A domestic abuse case with its incidents, checklists and referrals and the
+    /// victim's record across cases (nine queries), or `None` when there is no domestic
+    /// abuse case with this id. `conn` may be a write transaction, so a change and the
+    /// answer it gives read the same data.
+    pub async fn dv_case(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<Option<DvCase>, StoreError> {
+        let Some(case) = self.case(conn, id).await? else {
+            return Ok(None);
+        };
+        if case.kind != KIND {
+            return Ok(None);
+        }
+        let perpetrator = dv_case::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .and_then(|row| row.perpetrator_id);
+        let incidents = dv_incident::Entity::find()
+            .filter(dv_incident::Column::CaseId.eq(id))
+            .order_by_asc(dv_incident::Column::OccurredAt)
+            .order_by_asc(dv_incident::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(to_incident)
+            .collect::<Result<Vec<_>, _>>()?;
+        let assessments = dv_assessment::Entity::find()
+            .filter(dv_assessment::Column::CaseId.eq(id))
+            .order_by_desc(dv_assessment::Column::AssessedAt)
+            .order_by_desc(dv_assessment::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(to_assessment)
+            .collect::<Result<Vec<_>, _>>()?;
+        let referrals = marac_referral::Entity::find()
+            .filter(marac_referral::Column::CaseId.eq(id))
+            .order_by_desc(marac_referral::Column::ReferredOn)
+            .order_by_desc(marac_referral::Column::RecordedAt)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(to_referral)
+            .collect::<Result<Vec<_>, _>>()?;
+        let victim = case.subject_person;
+        let victim_record = self
+            .victim_records(conn, &[victim])
+            .await?
+            .remove(&victim)
+            .unwrap_or_default();
+        Ok(Some(DvCase {
+            case,
+            perpetrator,
+            incidents,
+            assessments,
+            referrals,
+            victim_record,
+        }))
+    }
+
+    /// The open domestic abuse cases `actor` may open, newest first, each with its
+    /// victim, level, latest incident and the MARAC decision as of `today` (eight
+    /// queries, however many cases). Candidates are those of the actor's agency, shared
+    /// with it, or led or logged by the actor; `domain::access` decides which of them
+    /// the actor may see.
+    pub async fn open_dv_cases_for(
+        &self,
+        actor: &Actor,
+        rule: &MaracRule,
+        today: NaiveDate,
+    ) -> Result<Vec<DvCaseLine>, StoreError> {
+        let conn = self.connection();
+        let shared_with_agency = Query::select()
+            .column(case_share::Column::CaseId)
+            .from(case_share::Entity)
+            .and_where(Expr::col(case_share::Column::Agency).eq(actor.agency.as_str()))
+            .to_owned();
+        let rows = case::Entity::find()
+            .filter(case::Column::Kind.eq(KIND.as_str()))
+            .filter(case::Column::Status.eq(OPEN))
+            .filter(
+                Condition::any()
+                    .add(case::Column::OwnerAgency.eq(actor.agency.as_str()))
+                    .add(case::Column::LeadOfficer.eq(actor.user_id))
+                    .add(case::Column::LoggedBy.eq(actor.user_id))
+                    .add(case::Column::Id.in_subquery(shared_with_agency)),
+            )
+            .order_by_desc(case::Column::OpenedAt)
+            .order_by_desc(case::Column::Id)
+            .all(conn)
+            .await?;
+        let cases = self.with_shares(conn, rows).await?;
+        let cases: Vec<Case> = cases
+            .into_iter()
+            .filter(|c| access::decide(actor, CaseAction::View, &c.facts()) == Decision::Allow)
+            .collect();
+        if cases.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
+        let victims: Vec<Uuid> = cases.iter().map(|c| c.subject_person).collect();
+        let people = self.people_by_id(conn, &victims).await?;
+        let records = self.victim_records(conn, &victims).await?;
+        let mut levels: HashMap<Uuid, DashLevel> = HashMap::new();
+        let latest = dv_assessment::Entity::find()
+            .select_only()
+            .column(dv_assessment::Column::CaseId)
+            .column(dv_assessment::Column::Level)
+            .filter(dv_assessment::Column::CaseId.is_in(ids.iter().copied()))
+            .order_by_desc(dv_assessment::Column::AssessedAt)
+            .order_by_desc(dv_assessment::Column::Id)
+            .into_tuple::<(Uuid, String)>()
+            .all(conn)
+            .await?;
+        for (case_id, text) in latest {
+            // Newest first: the first seen is the case's level.
+            if let Entry::Vacant(slot) = levels.entry(case_id) {
+                slot.insert(level(&text)?);
+            }
+        }
+        let last_incidents: HashMap<Uuid, chrono::DateTime<chrono::Utc>> =
+            dv_incident::Entity::find()
+                .select_only()
+                .column(dv_incident::Column::CaseId)
+                .column_as(dv_incident::Column::OccurredAt.max(), "last")
+                .filter(dv_incident::Column::CaseId.is_in(ids.iter().copied()))
+                .group_by(dv_incident::Column::CaseId)
+                .into_tuple::<(Uuid, chrono::DateTime<chrono::Utc>)>()
+                .all(conn)
+                .await?
+                .into_iter()
+                .collect();
+        Ok(cases
+            .into_iter()
+            .map(|case| {
+                let victim = case.subject_person;
+                let record = records.get(&victim).cloned().unwrap_or_default();
+                let marac = rule.decide(&record.history(), record.latest_assessment(), today);
+                DvCaseLine {
+                    victim: people.get(&victim).cloned(),
+                    level: levels.get(&case.id).copied(),
+                    last_incident: last_incidents.get(&case.id).copied(),
+                    marac,
+                    case,
+                }
+            })
+            .collect())
+    }
+
+    /// The open cases `actor` may see that need a MARAC referral that has not been
+    /// made, as of `today`: [`Store::open_dv_cases_for`] kept to those the rule says
+    /// require one.
+    pub async fn dv_cases_needing_referral(
+        &self,
+        actor: &Actor,
+        rule: &MaracRule,
+        today: NaiveDate,
+    ) -> Result<Vec<DvCaseLine>, StoreError> {
+        let mut lines = self.open_dv_cases_for(actor, rule, today).await?;
+        lines.retain(|line| line.marac.required);
+        Ok(lines)
+    }
+
+    /// Every domestic abuse case that names `person`, as victim or as the case's
+    /// perpetrator, with its shares (three queries). The caller asks `domain::access`
+    /// what of them it may tell.
+    pub async fn dv_cases_naming(&self, person: Uuid) -> Result<Vec<PersonDvCase>, StoreError> {
+        let conn = self.connection();
+        let as_perpetrator = Query::select()
+            .column(dv_case::Column::CaseId)
+            .from(dv_case::Entity)
+            .and_where(Expr::col(dv_case::Column::PerpetratorId).eq(person))
+            .to_owned();
+        let rows = case::Entity::find()
+            .filter(case::Column::Kind.eq(KIND.as_str()))
+            .filter(
+                Condition::any()
+                    .add(case::Column::SubjectPersonId.eq(person))
+                    .add(case::Column::Id.in_subquery(as_perpetrator)),
+            )
+            .order_by_desc(case::Column::OpenedAt)
+            .all(conn)
+            .await?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let perpetrators: HashMap<Uuid, Option<Uuid>> = dv_case::Entity::find()
+            .filter(dv_case::Column::CaseId.is_in(ids))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|row| (row.case_id, row.perpetrator_id))
+            .collect();
+        let cases = self.with_shares(conn, rows).await?;
+        Ok(cases
+            .into_iter()
+            .map(|case| PersonDvCase {
+                as_victim: case.subject_person == person,
+                as_perpetrator: perpetrators.get(&case.id).copied().flatten() == Some(person),
+                case,
+            })
+            .collect())
+    }
+
+    /// Cases with their shares, in one query for all of them.
+    async fn with_shares(
+        &self,
+        conn: &impl ConnectionTrait,
+        rows: Vec<case::Model>,
+    ) -> Result<Vec<Case>, StoreError> {
+        let mut shares: HashMap<Uuid, Vec<Share>> = HashMap::new();
+        if !rows.is_empty() {
+            let found = case_share::Entity::find()
+                .filter(case_share::Column::CaseId.is_in(rows.iter().map(|r| r.id)))
+                .order_by_asc(case_share::Column::SharedAt)
+                .order_by_asc(case_share::Column::Agency)
+                .all(conn)
+                .await?;
+            for s in found {
+                shares.entry(s.case_id).or_default().push(Share {
+                    agency: s.agency,
+                    shared_by: s.shared_by,
+                    shared_at: s.shared_at,
+                    reason: s.reason,
+                });
+            }
+        }
+        rows.into_iter()
+            .map(|row| {
+                let shared = shares.remove(&row.id).unwrap_or_default();
+                to_case(row, shared)
+            })
+            .collect()
+    }
+}

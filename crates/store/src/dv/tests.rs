@@ -1,0 +1,404 @@
+//! The DV queries on both databases: a victim's record across cases, the open cases an
+//! officer may see with their MARAC decision, the cases naming a person, and the facts
+//! of the measures, per district, against what the incidents say by hand.
+
+use std::collections::BTreeSet;
+
+use casework_domain::access::{Actor, CaseKind};
+use casework_domain::calendar::{Period, uk_day, uk_midnight};
+use casework_domain::dv::{
+    DashAnswers, DashCutOffs, DvIncident, MaracReason, MaracReferral, MaracRule, Perpetrator,
+    RepeatVictimisation, ReportedBy, assess,
+};
+use casework_domain::people::PersonDetails;
+use casework_domain::roles::Role;
+use casework_domain::settings::Settings;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::{NewDvCase, dash_instrument};
+use crate::Store;
+use crate::people::Creator;
+use crate::users::NewUser;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+/// Noon UTC on a day (the same UK day, summer or winter).
+fn noon(day: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).expect("time"))
+}
+
+async fn officer(store: &Store, username: &str, agency: &str, roles: &[Role]) -> Actor {
+    let user = store
+        .create_user(
+            store.connection(),
+            NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                agency: agency.into(),
+                roles: roles.iter().copied().collect(),
+                password_hash: "x".into(),
+                must_change_password: false,
+            },
+        )
+        .await
+        .expect("user");
+    Actor {
+        user_id: user.id,
+        agency: agency.into(),
+        roles: roles.iter().copied().collect::<BTreeSet<_>>(),
+    }
+}
+
+async fn person(store: &Store, actor: &Actor, name: &str) -> Uuid {
+    let details = PersonDetails {
+        forename: name.into(),
+        surname: "Example".into(),
+        date_of_birth: None,
+        address: None,
+        ward: None,
+    };
+    store
+        .create_person(
+            store.connection(),
+            &details,
+            Creator {
+                user_id: actor.user_id,
+                agency: &actor.agency,
+            },
+        )
+        .await
+        .expect("person")
+        .id
+}
+
+async fn open(
+    store: &Store,
+    actor: &Actor,
+    victim: Uuid,
+    perpetrator: Option<Uuid>,
+    ward: &str,
+) -> Uuid {
+    let txn = store.begin_write().await.expect("txn");
+    let case = store
+        .open_dv_case(
+            &txn,
+            NewDvCase {
+                victim_id: victim,
+                perpetrator_id: perpetrator,
+                ward: ward.into(),
+                summary: None,
+                owner_agency: actor.agency.clone(),
+                logged_by: actor.user_id,
+                lead_officer: Some(actor.user_id),
+                opened_at: noon(d(2012, 4, 1)),
+            },
+        )
+        .await
+        .expect("case");
+    txn.commit().await.expect("commit");
+    case.id
+}
+
+async fn incident(
+    store: &Store,
+    actor: &Actor,
+    case: Uuid,
+    victim: Uuid,
+    on: NaiveDate,
+    arrest: bool,
+) {
+    let incident = DvIncident {
+        occurred_at: noon(on),
+        reported_by: ReportedBy::Police,
+        victim,
+        perpetrator: Perpetrator::Unknown,
+        arrest_made: arrest,
+        children_present: false,
+        summary: None,
+    };
+    let case = store
+        .case(store.connection(), case)
+        .await
+        .expect("read")
+        .expect("case");
+    store
+        .log_dv_incident(
+            store.connection(),
+            &case,
+            &incident,
+            actor.user_id,
+            Utc::now(),
+        )
+        .await
+        .expect("incident");
+}
+
+#[tokio::test]
+async fn dv_cases_victims_and_measures_on_both_databases() {
+    crate::testing::each_database(|store| async move {
+        store.load_reference_data().await.expect("reference");
+        let police = officer(
+            &store,
+            "dv.police",
+            "cumbria-constabulary",
+            &[Role::Officer, Role::DvSpecialist],
+        )
+        .await;
+        let housing = officer(&store, "housing", "derwent-solway-ha", &[Role::Officer]).await;
+        let ann = person(&store, &police, "Ann").await;
+        let bea = person(&store, &police, "Bea").await;
+        let abuser = person(&store, &police, "Abuser").await;
+
+        // The case's reference is the first DV number of the year it was opened.
+        let harbour = open(&store, &police, ann, Some(abuser), "harbour").await;
+        let moss_bay = open(&store, &police, ann, None, "moss-bay").await;
+        let bea_case = open(&store, &police, bea, None, "moss-bay").await;
+        let read = store
+            .dv_case(store.connection(), harbour)
+            .await
+            .expect("read")
+            .expect("case");
+        assert_eq!(read.case.reference, "DV-2012-00001");
+        assert_eq!(read.case.kind, CaseKind::DomesticAbuse);
+        assert_eq!(read.perpetrator, Some(abuser));
+
+        // Ann: 10 March 2012 in Copeland (before Q1), 1 May Copeland, 20 May in
+        // Allerdale. Bea: 2 June Allerdale only.
+        incident(&store, &police, harbour, ann, d(2012, 3, 10), false).await;
+        incident(&store, &police, harbour, ann, d(2012, 5, 1), true).await;
+        incident(&store, &police, moss_bay, ann, d(2012, 5, 20), false).await;
+        incident(&store, &police, bea_case, bea, d(2012, 6, 2), true).await;
+
+        // A high DASH on Ann's Copeland case, then a referral on 21 May (a repeat? no:
+        // no earlier referral).
+        let instrument = dash_instrument();
+        let answers = DashAnswers::parse(
+            &instrument
+                .questions()
+                .iter()
+                .enumerate()
+                .map(|(n, q)| (q.key.clone(), if n < 14 { "yes" } else { "no" }.to_string()))
+                .collect(),
+            instrument,
+        )
+        .expect("answers");
+        let cut = DashCutOffs::from_settings(&Settings::default());
+        let read_case = |id: Uuid| {
+            let store = store.clone();
+            async move {
+                store
+                    .case(store.connection(), id)
+                    .await
+                    .expect("read")
+                    .expect("case")
+            }
+        };
+        let harbour_case = read_case(harbour).await;
+        let moss_bay_case = read_case(moss_bay).await;
+        let assessment = assess(instrument, &answers, cut, None).expect("assessed");
+        store
+            .record_dash(
+                store.connection(),
+                &harbour_case,
+                &answers,
+                &assessment,
+                police.user_id,
+                noon(d(2012, 5, 21)),
+            )
+            .await
+            .expect("dash");
+        // Until a referral is made, both of Ann's cases need one: high risk, and three
+        // incidents in twelve months.
+        let rule = MaracRule::from_settings(&Settings::default());
+        let needing = store
+            .dv_cases_needing_referral(&police, &rule, d(2012, 5, 21))
+            .await
+            .expect("needing");
+        let mut needing_ids: Vec<Uuid> = needing.iter().map(|l| l.case.id).collect();
+        needing_ids.sort_unstable();
+        let mut ann_cases = vec![harbour, moss_bay];
+        ann_cases.sort_unstable();
+        assert_eq!(needing_ids, ann_cases);
+        assert_eq!(
+            needing[0].marac.reasons,
+            [
+                MaracReason::VisibleHighRisk,
+                MaracReason::PotentialEscalation
+            ]
+        );
+        let referral = MaracReferral {
+            referred_on: d(2012, 5, 21),
+            reasons: vec![MaracReason::VisibleHighRisk],
+            meeting_on: Some(d(2012, 6, 14)),
+            is_repeat: false,
+        };
+        store
+            .record_marac_referral(
+                store.connection(),
+                &harbour_case,
+                &referral,
+                police.user_id,
+                Utc::now(),
+            )
+            .await
+            .expect("referral");
+        let twice = store
+            .record_marac_referral(
+                store.connection(),
+                &moss_bay_case,
+                &referral,
+                police.user_id,
+                Utc::now(),
+            )
+            .await;
+        assert!(matches!(twice, Err(crate::StoreError::Fields(f)) if f[0].field == "referred_on"));
+
+        // The victim's record spans both her cases.
+        let records = store
+            .victim_records(store.connection(), &[ann, bea])
+            .await
+            .expect("records");
+        let ann_record = &records[&ann];
+        assert_eq!(ann_record.incidents.len(), 3);
+        assert_eq!(ann_record.referrals, [d(2012, 5, 21)]);
+        assert_eq!(
+            ann_record.latest_assessment().map(|o| o.yes_count),
+            Some(14)
+        );
+        assert!(ann_record.assessment_on(d(2012, 5, 20)).is_none());
+        assert_eq!(records[&bea].incidents, [noon(d(2012, 6, 2))]);
+        let read = store
+            .dv_case(store.connection(), harbour)
+            .await
+            .expect("read")
+            .expect("case");
+        assert_eq!(read.incidents.len(), 2, "only this case's incidents");
+        assert_eq!(
+            read.victim_record.incidents.len(),
+            3,
+            "the victim's, from every case"
+        );
+        assert_eq!(read.referrals[0].meeting_on, Some(d(2012, 6, 14)));
+        assert_eq!(read.latest_assessment().map(|a| a.answers.len()), Some(24));
+
+        // Open cases with the MARAC decision on 30 June: Ann's referral covers her latest
+        // incident (20 May); Bea has one incident and no reason.
+        let lines = store
+            .open_dv_cases_for(&police, &rule, d(2012, 6, 30))
+            .await
+            .expect("lines");
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().all(|l| !l.marac.required));
+        assert!(
+            store
+                .dv_cases_needing_referral(&police, &rule, d(2012, 6, 30))
+                .await
+                .expect("needing")
+                .is_empty()
+        );
+        let harbour_line = lines.iter().find(|l| l.case.id == harbour).expect("line");
+        assert_eq!(
+            harbour_line.marac.reasons,
+            [
+                MaracReason::VisibleHighRisk,
+                MaracReason::PotentialEscalation
+            ]
+        );
+        assert_eq!(harbour_line.level.map(|l| l.as_str()), Some("high"));
+        assert_eq!(harbour_line.last_incident, Some(noon(d(2012, 5, 1))));
+        // A housing officer sees none of them until one is shared with their agency.
+        assert!(
+            store
+                .open_dv_cases_for(&housing, &rule, d(2012, 6, 30))
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        store
+            .share_case(
+                store.connection(),
+                bea_case,
+                "derwent-solway-ha",
+                "MARAC",
+                police.user_id,
+                Utc::now(),
+            )
+            .await
+            .expect("share");
+        let shared = store
+            .open_dv_cases_for(&housing, &rule, d(2012, 6, 30))
+            .await
+            .expect("shared");
+        assert_eq!(
+            shared.iter().map(|l| l.case.id).collect::<Vec<_>>(),
+            [bea_case]
+        );
+
+        // The cases naming the abuser: Ann's harbour case, as perpetrator.
+        let named = store.dv_cases_naming(abuser).await.expect("named");
+        assert_eq!(named.len(), 1);
+        assert!(named[0].as_perpetrator && !named[0].as_victim);
+        assert_eq!(store.dv_cases_naming(ann).await.expect("ann").len(), 2);
+
+        // Q1 2012-13: incidents 1 May (Copeland, arrest), 20 May (Allerdale), 2 June
+        // (Allerdale, arrest). Ann's 1 May and 20 May both have a repeat victim (10
+        // March is look-back); Bea is a first-time victim in Allerdale.
+        let q1 = Period {
+            from: d(2012, 4, 1),
+            to: d(2012, 6, 30),
+        };
+        let facts = store.dv_measure_facts(q1).await.expect("facts");
+        assert_eq!(facts.incidents.len(), 3);
+        assert_eq!(facts.earlier.len(), 1);
+        assert_eq!(facts.earlier[0].occurred_on, d(2012, 3, 10));
+        let m = store
+            .dv_measures(q1, RepeatVictimisation::from_settings(&Settings::default()))
+            .await
+            .expect("measures");
+        assert_eq!((m.overall.incidents, m.overall.arrests), (3, 2));
+        assert_eq!(m.overall.incidents_with_repeat_victim, 2);
+        assert_eq!(m.overall.first_time_victims, 1);
+        assert_eq!(
+            (m.overall.marac_referrals, m.overall.repeat_marac_referrals),
+            (1, 0)
+        );
+        let copeland = m.area(&"copeland".to_string());
+        assert_eq!((copeland.incidents, copeland.marac_referrals), (1, 1));
+        let allerdale = m.area(&"allerdale".to_string());
+        assert_eq!((allerdale.incidents, allerdale.first_time_victims), (2, 1));
+        assert_eq!(allerdale.incidents_with_repeat_victim, 1);
+
+        // The boundaries are UK days: 23:30 UTC on 30 June is 1 July in the UK (BST).
+        let late = DvIncident {
+            occurred_at: uk_midnight(d(2012, 7, 1)) + Duration::minutes(30),
+            reported_by: ReportedBy::Victim,
+            victim: bea,
+            perpetrator: Perpetrator::Unknown,
+            arrest_made: false,
+            children_present: true,
+            summary: Some("After midnight".into()),
+        };
+        assert_eq!(uk_day(late.occurred_at), d(2012, 7, 1));
+        let bea_read = store
+            .case(store.connection(), bea_case)
+            .await
+            .expect("read")
+            .expect("case");
+        store
+            .log_dv_incident(
+                store.connection(),
+                &bea_read,
+                &late,
+                police.user_id,
+                Utc::now(),
+            )
+            .await
+            .expect("late");
+        let again = store.dv_measure_facts(q1).await.expect("facts");
+        assert_eq!(again.incidents.len(), 3, "1 July is outside Q1");
+    })
+    .await;
+}
