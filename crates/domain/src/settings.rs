@@ -94,6 +94,10 @@ settings! {
         "Calendar months after a victim's last MARAC referral in which an incident makes a repeat";
     dv_repeat_victimisation_months: "dv.repeat-victimisation-months" = 12 in 1..=36,
         "Calendar months before a domestic abuse incident in which another makes it a repeat";
+    iom_reoffending_months: "iom.reoffending-months" = 12 in 1..=36,
+        "Calendar months after entry to the IOM cohort in which a member's re-offending is counted";
+    iom_proving_grace_months: "iom.proving-grace-months" = 6 in 0..=24,
+        "Calendar months after a re-offending window in which its offences may still be proven";
 }
 
 impl Settings {
