@@ -9,6 +9,9 @@ use sea_orm::{
 
 use crate::StoreError;
 
+/// Each SQLite connection's page cache, in KiB.
+const SQLITE_CACHE_KIB: u32 = 64 * 1024;
+
 /// Which database is behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -51,6 +54,9 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    // SQLite's default page cache is 2 MB: too small for the indexes of
+                    // a large table, whose inserts then go to disk page by page.
+                    .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
             });
         }
         let db = Database::connect(options)

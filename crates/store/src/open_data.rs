@@ -16,11 +16,12 @@ use casework_domain::open_data::{self, PoliceUkRow, RowError};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, Value,
 };
 use serde::Serialize;
 
+use crate::entities::{lsoa, police_uk_crime_type, police_uk_import, police_uk_row};
 use crate::{Store, StoreError};
 
 /// The LSOA boundaries of Allerdale and Copeland (British National Grid metres),
@@ -44,6 +45,8 @@ pub struct ImportCheck {
     pub rows_without_location: u64,
     /// Kept rows per (force, month).
     pub kept_by_force_month: BTreeMap<(String, NaiveDate), u64>,
+    /// The crime types of the kept rows.
+    pub crime_types: BTreeSet<String>,
     /// Bad lines (up to a thousand), in file order.
     pub errors: Vec<RowError>,
     /// How many lines were bad in all.
@@ -159,6 +162,9 @@ pub fn check_police_uk<R: Read>(source: R, prefixes: &[&str]) -> ImportCheck {
                         check.rows_without_location += 1;
                     }
                     *check.kept_by_force_month.entry(key.clone()).or_default() += 1;
+                    if !check.crime_types.contains(&row.crime_type) {
+                        check.crime_types.insert(row.crime_type);
+                    }
                 }
                 check.force_months.insert(key);
             }
@@ -229,7 +235,22 @@ impl Store {
                 .exec(conn)
                 .await?;
         }
-        let mut batch = Vec::with_capacity(BATCH);
+        for name in &check.crime_types {
+            police_uk_crime_type::Entity::insert(police_uk_crime_type::ActiveModel {
+                name: Set(name.clone()),
+            })
+            .on_conflict(
+                OnConflict::column(police_uk_crime_type::Column::Name)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(conn)
+            .await?;
+        }
+        let backend = conn.get_database_backend();
+        let full_batch = insert_sql(backend, BATCH);
+        let mut values: Vec<Value> = Vec::with_capacity(BATCH * ROW_COLUMNS.len());
+        let mut in_batch = 0;
         let mut kept = 0u64;
         for row in rows(source) {
             let row = row.map_err(|e| {
@@ -239,14 +260,27 @@ impl Store {
                 continue;
             };
             kept += 1;
-            batch.push(active_row(row, district));
-            if batch.len() == BATCH {
-                insert_rows(conn, std::mem::take(&mut batch)).await?;
-                batch.reserve(BATCH);
+            push_row(&mut values, row, district);
+            in_batch += 1;
+            if in_batch == BATCH {
+                let batch =
+                    std::mem::replace(&mut values, Vec::with_capacity(BATCH * ROW_COLUMNS.len()));
+                conn.execute_raw(Statement::from_sql_and_values(
+                    backend,
+                    full_batch.as_str(),
+                    batch,
+                ))
+                .await?;
+                in_batch = 0;
             }
         }
-        if !batch.is_empty() {
-            insert_rows(conn, batch).await?;
+        if in_batch > 0 {
+            conn.execute_raw(Statement::from_sql_and_values(
+                backend,
+                insert_sql(backend, in_batch),
+                values,
+            ))
+            .await?;
         }
         if kept != check.rows_kept {
             return Err(StoreError::Invalid(
@@ -343,6 +377,9 @@ impl Store {
         Ok(counts)
     }
 
+    /// Rows per LSOA as (code, name, district, count). The count comes from the
+    /// index alone; names and districts from the LSOA table, and from the rows only
+    /// for a code that table does not hold.
     async fn count_by_lsoa(
         &self,
         from: NaiveDate,
@@ -350,34 +387,66 @@ impl Store {
         district: Option<&str>,
         crime_type: &str,
     ) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        let conn = self.connection();
         let mut query = police_uk_row::Entity::find()
             .select_only()
             .column(police_uk_row::Column::LsoaCode)
-            .column(police_uk_row::Column::LsoaName)
-            .column(police_uk_row::Column::District)
-            .column_as(Expr::col(police_uk_row::Column::Id).count(), "n")
+            .column_as(Expr::col(police_uk_row::Column::LsoaCode).count(), "n")
+            .filter(police_uk_row::Column::CrimeType.eq(crime_type))
             .filter(police_uk_row::Column::Month.gte(from))
-            .filter(police_uk_row::Column::Month.lte(to))
-            .filter(police_uk_row::Column::CrimeType.eq(crime_type));
+            .filter(police_uk_row::Column::Month.lte(to));
         if let Some(district) = district {
             query = query.filter(police_uk_row::Column::District.eq(district));
         }
-        Ok(query
+        let counts: Vec<(String, i64)> = query
             .group_by(police_uk_row::Column::LsoaCode)
-            .group_by(police_uk_row::Column::LsoaName)
-            .group_by(police_uk_row::Column::District)
-            .into_tuple::<(String, String, String, i64)>()
-            .all(self.connection())
-            .await?)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let codes = || counts.iter().map(|(code, _)| code.clone());
+        let mut names: BTreeMap<String, (String, String)> = lsoa::Entity::find()
+            .select_only()
+            .column(lsoa::Column::Code)
+            .column(lsoa::Column::Name)
+            .column(lsoa::Column::District)
+            .filter(lsoa::Column::Code.is_in(codes()))
+            .into_tuple::<(String, String, String)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|(code, name, district)| (code, (name, district)))
+            .collect();
+        let unknown: Vec<String> = codes().filter(|c| !names.contains_key(c)).collect();
+        if !unknown.is_empty() {
+            let found: Vec<(String, String, String)> = police_uk_row::Entity::find()
+                .select_only()
+                .column(police_uk_row::Column::LsoaCode)
+                .column(police_uk_row::Column::LsoaName)
+                .column(police_uk_row::Column::District)
+                .filter(police_uk_row::Column::LsoaCode.is_in(unknown))
+                .distinct()
+                .into_tuple()
+                .all(conn)
+                .await?;
+            for (code, name, district) in found {
+                names.entry(code).or_insert((name, district));
+            }
+        }
+        Ok(counts
+            .into_iter()
+            .map(|(code, n)| {
+                let (name, district) = names.get(&code).cloned().unwrap_or_default();
+                (code, name, district, n)
+            })
+            .collect())
     }
 
-    /// The crime types stored, for the map's filter.
+    /// The crime types imported, for the map's filter.
     pub async fn police_uk_crime_types(&self) -> Result<Vec<String>, StoreError> {
-        Ok(police_uk_row::Entity::find()
+        Ok(police_uk_crime_type::Entity::find()
             .select_only()
-            .column(police_uk_row::Column::CrimeType)
-            .distinct()
-            .order_by_asc(police_uk_row::Column::CrimeType)
+            .column(police_uk_crime_type::Column::Name)
+            .order_by_asc(police_uk_crime_type::Column::Name)
             .into_tuple::<String>()
             .all(self.connection())
             .await?)
@@ -395,32 +464,65 @@ impl Store {
     }
 }
 
-fn active_row(row: PoliceUkRow, district: String) -> police_uk_row::ActiveModel {
-    police_uk_row::ActiveModel {
-        id: NotSet,
-        force: Set(row.falls_within),
-        month: Set(row.month),
-        crime_id: Set(row.crime_id),
-        reported_by: Set(row.reported_by),
-        longitude: Set(row.location.map(|(lon, _)| lon)),
-        latitude: Set(row.location.map(|(_, lat)| lat)),
-        location: Set(row.location_text),
-        lsoa_code: Set(row.lsoa_code),
-        lsoa_name: Set(row.lsoa_name),
-        district: Set(district),
-        crime_type: Set(row.crime_type),
-        outcome: Set(row.outcome),
+/// The stored columns of a row, in the order [`push_row`] gives their values.
+const ROW_COLUMNS: [&str; 12] = [
+    "force",
+    "month",
+    "crime_id",
+    "reported_by",
+    "longitude",
+    "latitude",
+    "location",
+    "lsoa_code",
+    "lsoa_name",
+    "district",
+    "crime_type",
+    "outcome",
+];
+
+/// One INSERT of `rows` rows, written out once per import rather than built by the
+/// query builder for every batch: at a million rows that building is a large part of
+/// the import's time.
+fn insert_sql(backend: DbBackend, rows: usize) -> String {
+    let width = ROW_COLUMNS.len();
+    let mut sql = format!("INSERT INTO police_uk_rows ({}) VALUES ", ROW_COLUMNS.join(", "));
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..width {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            // SQLite numbers `?` in order; numbered `?NNN` made each bind look the
+            // name up, which cost more than the insert itself.
+            match backend {
+                DbBackend::Sqlite => sql.push('?'),
+                _ => sql.push_str(&format!("${}", r * width + c + 1)),
+            }
+        }
+        sql.push(')');
     }
+    sql
 }
 
-async fn insert_rows(
-    conn: &impl ConnectionTrait,
-    rows: Vec<police_uk_row::ActiveModel>,
-) -> Result<(), StoreError> {
-    police_uk_row::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+fn push_row(values: &mut Vec<Value>, row: PoliceUkRow, district: String) {
+    let (longitude, latitude) = match row.location {
+        Some((lon, lat)) => (Some(lon), Some(lat)),
+        None => (None, None),
+    };
+    values.extend([
+        row.falls_within.into(),
+        row.month.into(),
+        row.crime_id.into(),
+        row.reported_by.into(),
+        longitude.into(),
+        latitude.into(),
+        row.location_text.into(),
+        row.lsoa_code.into(),
+        row.lsoa_name.into(),
+        district.into(),
+        row.crime_type.into(),
+        row.outcome.into(),
+    ]);
 }
 
 /// The LSOAs of a GeoJSON FeatureCollection whose features carry `code`, `name` and
@@ -448,74 +550,6 @@ fn parse_lsoas(text: &str) -> Result<Vec<Lsoa>, StoreError> {
             })
         })
         .collect()
-}
-
-pub mod police_uk_row {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "police_uk_rows")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i32,
-        pub force: String,
-        pub month: Date,
-        pub crime_id: Option<String>,
-        pub reported_by: String,
-        pub longitude: Option<f64>,
-        pub latitude: Option<f64>,
-        pub location: String,
-        pub lsoa_code: String,
-        pub lsoa_name: String,
-        pub district: String,
-        pub crime_type: String,
-        pub outcome: Option<String>,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-pub mod police_uk_import {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "police_uk_imports")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub force: String,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub month: Date,
-        pub rows: i64,
-        pub imported_at: DateTimeUtc,
-        pub imported_by: String,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-pub mod lsoa {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "lsoas")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub code: String,
-        pub name: String,
-        pub district: String,
-        pub geometry: String,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use casework_audit::{AuditAction, NewAuditEvent, append};
-use casework_domain::open_data::{DEFAULT_DISTRICT_PREFIXES, format_month};
+use casework_domain::open_data::{
+    DEFAULT_CRIME_TYPE, DEFAULT_DISTRICT_PREFIXES, format_month, parse_month,
+};
 use casework_store::Store;
 use casework_store::open_data::{ImportCheck, check_police_uk};
 use clap::Subcommand;
@@ -23,6 +25,14 @@ pub enum ImportWhat {
     PoliceUk {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Offences per person from a CSV file (columns in docs/iom.md); nothing is
+    /// imported if any row is bad.
+    Offences {
+        file: PathBuf,
+        /// The user to record the offences as (otherwise the command line).
+        #[arg(long)]
+        recorded_by: Option<String>,
     },
 }
 
@@ -40,6 +50,9 @@ fn open(path: &Path) -> anyhow::Result<BufReader<File>> {
 pub async fn run(store: &Store, what: ImportWhat) -> anyhow::Result<()> {
     match what {
         ImportWhat::PoliceUk { files } => police_uk(store, &files).await,
+        ImportWhat::Offences { file, recorded_by } => {
+            super::import_offences::run(store, &file, recorded_by.as_deref()).await
+        }
     }
 }
 
@@ -106,6 +119,12 @@ async fn police_uk(store: &Store, files: &[PathBuf]) -> anyhow::Result<()> {
 /// rows (every LSOA of Allerdale and Copeland, and a third of the rows elsewhere in
 /// Cumbria, as in a real force file), checks and imports it as `import police-uk`
 /// does, and times `sqlite3`'s `.import` of the same file into a plain table.
+/// The synthetic file's year: far ahead, so it never replaces a real month.
+const BENCH_MONTHS: [&str; 12] = [
+    "2098-02", "2098-03", "2098-04", "2098-05", "2098-06", "2098-07", "2098-08", "2098-09",
+    "2098-10", "2098-11", "2098-12", "2099-01",
+];
+
 pub async fn bench(store: &Store, rows: u64) -> anyhow::Result<()> {
     use std::io::Write;
     use std::time::Instant;
@@ -151,11 +170,14 @@ pub async fn bench(store: &Store, rows: u64) -> anyhow::Result<()> {
                     "Investigation complete; no suspect identified",
                 )
             };
+            // A year, month after month as police.uk publishes it (a file a month),
+            // so the map can be timed over a year.
+            let month = BENCH_MONTHS[usize::try_from(i * 12 / rows).unwrap_or(11).min(11)];
             let lon = -3.5 + (i % 1000) as f64 / 2000.0;
             let lat = 54.5 + (i % 997) as f64 / 2000.0;
             write!(
                 out,
-                "{id},2099-01,Cumbria Constabulary,Cumbria Constabulary,{lon:.6},{lat:.6},\
+                "{id},{month},Cumbria Constabulary,Cumbria Constabulary,{lon:.6},{lat:.6},\
                  On or near Main Street,{code},{name},{crime_type},{outcome},\r\n"
             )?;
         }
@@ -194,6 +216,23 @@ pub async fn bench(store: &Store, rows: u64) -> anyhow::Result<()> {
         check.rows_kept,
         rate(check.rows_kept, total.as_secs_f64()),
     );
+    let (first, last) = (BENCH_MONTHS[0], BENCH_MONTHS[11]);
+    let year = (
+        parse_month(first).context("bench month")?,
+        parse_month(last).context("bench month")?,
+    );
+    for district in [None, Some("copeland")] {
+        let started = Instant::now();
+        let counts = store
+            .police_uk_counts(year.0, year.1, district, DEFAULT_CRIME_TYPE)
+            .await?;
+        println!(
+            "counts per LSOA for {first} to {last} ({}), the map's query: {:.1} ms, {} LSOAs",
+            district.unwrap_or("both districts"),
+            started.elapsed().as_secs_f64() * 1e3,
+            counts.len()
+        );
+    }
     let scratch = dir.join("sqlite3-import.db");
     let script = format!(
         "CREATE TABLE t(crime_id, month, reported_by, falls_within, longitude, latitude, \
