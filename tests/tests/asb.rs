@@ -5,12 +5,11 @@
 use casework_audit::{AuditAction, AuditFilter};
 use casework_store::Store;
 use casework_store::asb::NewAsbCase;
+use casework_tests::matrix::{USERS, expected};
 use casework_tests::{TestApp, each_app};
 use chrono::{Duration, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
-
-const MATRIX: &str = include_str!("../fixtures/access-matrix.csv");
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
     app.client
@@ -159,7 +158,10 @@ async fn a_case_is_opened_incidents_make_a_repeat_victim_and_risk_is_assessed() 
         .await;
         assert_eq!(third["repeat_victim_ids"], json!([victim]));
         let case = json_of(app.api_get(&token, &case_path).await, 200).await;
-        assert_eq!(case["victim"]["flags"], json!(["asb-repeat-victim"]));
+        assert_eq!(
+            case["victim"]["flags"],
+            json!(["asb-repeat-victim", "asb-case-review-threshold"])
+        );
         assert_eq!(case["victim"]["surname"], "Tyson");
         assert_eq!(case["incidents"].as_array().expect("incidents").len(), 2);
         let person = json_of(
@@ -168,7 +170,11 @@ async fn a_case_is_opened_incidents_make_a_repeat_victim_and_risk_is_assessed() 
             200,
         )
         .await;
-        assert_eq!(person["flags"], json!(["asb-repeat-victim"]));
+        // Three complaints within six months also meet the Case Review threshold.
+        assert_eq!(
+            person["flags"],
+            json!(["asb-repeat-victim", "asb-case-review-threshold"])
+        );
 
         let assessments = format!("/api/v1/asb/cases/{id}/risk-assessments");
         let bronze = json_of(
@@ -475,53 +481,6 @@ async fn bad_asb_input_is_refused_field_by_field_and_nothing_is_stored() {
     .await;
 }
 
-/// The demo accounts and their roles (crates/web/src/auth/bootstrap.rs).
-const USERS: &[(&str, &str, &[&str])] = &[
-    ("police.officer", "cumbria-constabulary", &["officer"]),
-    ("housing.officer", "derwent-solway-ha", &["officer"]),
-    ("council.officer", "copeland-bc", &["officer"]),
-    (
-        "dv.specialist",
-        "cumbria-constabulary",
-        &["officer", "dv-specialist"],
-    ),
-    ("iom.manager", "iom-team", &["iom"]),
-    ("pd.officer", "prevent-deter", &["prevent-deter"]),
-    ("lmaps.chair", "copeland-bc", &["lmaps", "officer"]),
-    ("analyst", "west-cumbria-csp", &["analyst"]),
-    ("dpo", "west-cumbria-csp", &["dpo"]),
-    ("demo.admin", "west-cumbria-csp", &["admin"]),
-];
-
-/// The matrix's answer for a user with several roles: the most generous role wins
-/// (`domain::access::decide`), so any `allow` allows, else any `403` forbids.
-fn expected(roles: &[&str], relation: &str, action: &str) -> &'static str {
-    let answers: Vec<&str> = roles
-        .iter()
-        .map(|role| {
-            MATRIX
-                .lines()
-                .find_map(|line| {
-                    let cols: Vec<&str> = line.split(',').collect();
-                    (cols.len() == 5
-                        && cols[0] == *role
-                        && cols[1] == relation
-                        && cols[2] == "asb"
-                        && cols[3] == action)
-                        .then_some(cols[4])
-                })
-                .unwrap_or_else(|| panic!("no matrix row for {role},{relation},asb,{action}"))
-        })
-        .collect();
-    if answers.contains(&"allow") {
-        "allow"
-    } else if answers.contains(&"403") {
-        "403"
-    } else {
-        "404"
-    }
-}
-
 #[tokio::test]
 async fn the_access_matrix_holds_for_asb_cases_over_http() {
     each_app(|app| async move {
@@ -630,7 +589,7 @@ async fn the_access_matrix_holds_for_asb_cases_over_http() {
                         .expect("request");
                     let status = response.status().as_u16();
                     let body = response.text().await.expect("body");
-                    let want = expected(roles, relation, action);
+                    let want = expected(roles, relation, "asb", action);
                     checked += 1;
                     let ok = match want {
                         "allow" => (200..300).contains(&status),
@@ -867,6 +826,494 @@ async fn an_officer_works_a_case_through_the_pages() {
             list.contains("no open ASB cases"),
             "the closed case left the list"
         );
+    })
+    .await;
+}
+
+/// Opens a case for a new person through the API; returns (case id, reference, person).
+async fn open_case_for(app: &TestApp, token: &str, forename: &str) -> (String, String, String) {
+    let person = create_person(app, token, forename, "Casework").await;
+    let case = json_of(
+        post(
+            app,
+            token,
+            "/api/v1/asb/cases",
+            json!({"person_id": person, "ward": "harbour"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    (
+        case["id"].as_str().expect("id").to_string(),
+        case["reference"].as_str().expect("reference").to_string(),
+        person,
+    )
+}
+
+#[tokio::test]
+async fn notes_and_review_dates_are_kept_on_the_case_and_audited() {
+    each_app(|app| async move {
+        let token = app.api_token("police.officer").await;
+        let (id, _, _) = open_case_for(&app, &token, "Norah").await;
+        let police = app.sign_in("police.officer").await;
+        let case_page = format!("/asb/cases/{id}");
+        let (status, _, html) = submit(
+            &police,
+            &app,
+            &case_page,
+            &format!("/asb/cases/{id}/notes"),
+            &[("text", "   ")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Write the note.") && html.contains("href=\"#text\""));
+        let (status, location, _) = submit(
+            &police,
+            &app,
+            &case_page,
+            &format!("/asb/cases/{id}/notes"),
+            &[("text", "Spoke to the neighbour at number 12.")],
+        )
+        .await;
+        assert_eq!((status, location.as_str()), (303, case_page.as_str()));
+
+        let (status, _, html) = submit(
+            &police,
+            &app,
+            &case_page,
+            &format!("/asb/cases/{id}/review-date"),
+            &[("review_date", "2012-01-01")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Choose today or a later date."));
+        let review = (Utc::now() + Duration::days(40)).date_naive();
+        let (status, _, _) = submit(
+            &police,
+            &app,
+            &case_page,
+            &format!("/asb/cases/{id}/review-date"),
+            &[("review_date", &review.format("%Y-%m-%d").to_string())],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = page(&police, &app, &case_page).await;
+        assert!(html.contains("Spoke to the neighbour at number 12."));
+        assert!(
+            html.contains(&review.format("%-d %B %Y").to_string()),
+            "review date shown"
+        );
+
+        // Both changes are in the case's audit trail; the note's words are not.
+        let store = store_of(&app).await;
+        let trail: Vec<String> =
+            casework_audit::events_for_entity(store.connection(), "case", &id, 50)
+                .await
+                .expect("trail")
+                .into_iter()
+                .filter(|e| e.action == "update")
+                .map(|e| e.summary)
+                .collect();
+        assert!(trail.iter().any(|s| s.contains("note_id")), "{trail:?}");
+        assert!(trail.iter().any(|s| s.contains("review_date")), "{trail:?}");
+        assert!(!trail.iter().any(|s| s.contains("number 12")));
+        store.close().await;
+
+        // Someone who may see the case but not change it cannot add to it.
+        let housing = app.sign_in("housing.officer").await;
+        let csrf = app.form_token(&housing, "/").await;
+        let response = housing
+            .post(app.url(&format!("/asb/cases/{id}/notes")))
+            .form(&[("csrf_token", csrf.as_str()), ("text", "Not mine")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), 404, "another agency's case is not found");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_case_review_application_runs_to_its_deadlines() {
+    each_app(|app| async move {
+        let token = app.api_token("police.officer").await;
+        let (id, reference, _) = open_case_for(&app, &token, "Ada").await;
+        let police = app.sign_in("police.officer").await;
+        let case_page = format!("/asb/cases/{id}");
+        let apply = format!("/asb/cases/{id}/case-reviews");
+        let tomorrow = (Utc::now() + Duration::days(2)).date_naive().to_string();
+        let (status, _, html) = submit(
+            &police,
+            &app,
+            &case_page,
+            &apply,
+            &[("applied_on", &tomorrow)],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(html.contains("cannot be made after today"));
+        // Thursday 29 March 2012: 10, 15 and 20 working days skip Easter's bank holidays.
+        let (status, _, _) = submit(
+            &police,
+            &app,
+            &case_page,
+            &apply,
+            &[("applied_on", "2012-03-29")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = page(&police, &app, &case_page).await;
+        for due in ["16 April 2012", "23 April 2012", "30 April 2012"] {
+            assert!(html.contains(due), "{due} due");
+        }
+        assert!(html.contains("Overdue"));
+        let (status, queue) = page(&police, &app, "/asb/case-reviews").await;
+        assert_eq!(status, 200);
+        assert!(queue.contains(&reference) && queue.contains("Acknowledge the application"));
+
+        let application = {
+            let marker = format!("/asb/cases/{id}/case-reviews/");
+            let start = html.find(&marker).expect("step form") + marker.len();
+            html[start..start + 36].to_string()
+        };
+        let steps = format!("/asb/cases/{id}/case-reviews/{application}/steps");
+        let (status, _, html) = submit(
+            &police,
+            &app,
+            &case_page,
+            &steps,
+            &[("step", "acknowledge"), ("on", "2012-03-28")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(html.contains("before the application was made (29 March 2012)"));
+        for (fields, want) in [
+            (vec![("step", "acknowledge"), ("on", "2012-04-02")], 303),
+            (
+                vec![("step", "decide-threshold"), ("on", "2012-04-10")],
+                422,
+            ),
+            (
+                vec![
+                    ("step", "decide-threshold"),
+                    ("on", "2012-04-10"),
+                    ("threshold_met", "yes"),
+                ],
+                303,
+            ),
+            (vec![("step", "acknowledge"), ("on", "2012-04-03")], 422),
+            (
+                vec![
+                    ("step", "hold-review"),
+                    ("on", "2012-04-20"),
+                    ("outcome", "An action plan with the landlord"),
+                ],
+                303,
+            ),
+        ] {
+            let (status, _, html) = submit(&police, &app, &case_page, &steps, &fields).await;
+            assert_eq!(status, want, "{fields:?}: {html}");
+        }
+        let (_, html) = page(&police, &app, &case_page).await;
+        assert!(html.contains("The review found: An action plan with the landlord"));
+        assert!(html.contains("2 April 2012") && html.contains("Threshold met"));
+        let (_, queue) = page(&police, &app, "/asb/case-reviews").await;
+        assert!(
+            !queue.contains(&reference),
+            "a finished application leaves the queue"
+        );
+
+        let analyst = app.sign_in("analyst").await;
+        let (status, _) = page(&analyst, &app, "/asb/case-reviews").await;
+        assert_eq!(status, 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn victims_reported_by_other_agencies_are_contacted_within_the_standard() {
+    each_app(|app| async move {
+        let token = app.api_token("police.officer").await;
+        let (id, reference, victim) = open_case_for(&app, &token, "Mabel").await;
+        let mut by_council = incident(&victim, 3);
+        by_council["reporting_agency"] = json!("copeland-bc");
+        let mut by_police = incident(&victim, 2);
+        by_police["reporting_agency"] = json!("cumbria-constabulary");
+        for body in [by_council, by_police] {
+            json_of(
+                post(
+                    &app,
+                    &token,
+                    &format!("/api/v1/asb/cases/{id}/incidents"),
+                    body,
+                )
+                .await,
+                201,
+            )
+            .await;
+        }
+        let police = app.sign_in("police.officer").await;
+        let case_page = format!("/asb/cases/{id}");
+        let (_, html) = page(&police, &app, &case_page).await;
+        assert!(
+            html.contains("Police report"),
+            "police reports are not covered"
+        );
+        assert_eq!(html.matches("name=\"contacted_at\"").count(), 1);
+        let (status, overdue) = page(&police, &app, "/asb/contacts-overdue").await;
+        assert_eq!(status, 200);
+        assert!(
+            overdue.contains(&reference),
+            "24 hours have passed without contact"
+        );
+
+        let contact_form = {
+            let marker = format!("/asb/cases/{id}/incidents/");
+            let start = html.find(&marker).expect("contact form");
+            let end = html[start..].find('"').expect("end of action");
+            html[start..start + end].to_string()
+        };
+        // The report was made two days ago (UK time is UTC or an hour ahead).
+        let too_early = (Utc::now() - Duration::days(4))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let (status, _, html) = submit(
+            &police,
+            &app,
+            &case_page,
+            &contact_form,
+            &[("contacted_at", &too_early)],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(html.contains("before it was made"));
+        let in_time_but_late = (Utc::now() - Duration::hours(5))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let (status, _, _) = submit(
+            &police,
+            &app,
+            &case_page,
+            &contact_form,
+            &[("contacted_at", &in_time_but_late)],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = page(&police, &app, &case_page).await;
+        assert!(html.contains("Contacted") && html.contains("Late"));
+        let (_, overdue) = page(&police, &app, "/asb/contacts-overdue").await;
+        assert!(!overdue.contains(&reference));
+        let (status, _, html) = submit(
+            &police,
+            &app,
+            &case_page,
+            &contact_form,
+            &[("contacted_at", &in_time_but_late)],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(html.contains("already recorded"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn three_complaints_in_six_months_flag_a_case_review_threshold() {
+    each_app(|app| async move {
+        let token = app.api_token("police.officer").await;
+        let (id, _, victim) = open_case_for(&app, &token, "Iris").await;
+        let person_path = format!("/api/v1/people/{victim}");
+        for (n, days_ago) in [200, 60, 10].into_iter().enumerate() {
+            json_of(
+                post(
+                    &app,
+                    &token,
+                    &format!("/api/v1/asb/cases/{id}/incidents"),
+                    incident(&victim, days_ago),
+                )
+                .await,
+                201,
+            )
+            .await;
+            let person = json_of(app.api_get(&token, &person_path).await, 200).await;
+            let flags = person["flags"].to_string();
+            // The first complaint is outside six months: the threshold needs a fourth.
+            assert!(
+                !flags.contains("asb-case-review-threshold"),
+                "after {n}: {flags}"
+            );
+        }
+        json_of(
+            post(
+                &app,
+                &token,
+                &format!("/api/v1/asb/cases/{id}/incidents"),
+                incident(&victim, 5),
+            )
+            .await,
+            201,
+        )
+        .await;
+        let person = json_of(app.api_get(&token, &person_path).await, 200).await;
+        assert!(
+            person["flags"]
+                .to_string()
+                .contains("asb-case-review-threshold")
+        );
+        let police = app.sign_in("police.officer").await;
+        let (_, html) = page(&police, &app, &format!("/people/{victim}")).await;
+        assert!(html.contains("May apply for an ASB Case Review"));
+        assert!(html.contains("Repeat victim of ASB"));
+    })
+    .await;
+}
+
+async fn flags_of(app: &TestApp, token: &str, person: &str) -> String {
+    let path = format!("/api/v1/people/{person}");
+    json_of(app.api_get(token, &path).await, 200).await["flags"].to_string()
+}
+
+async fn incident_count(app: &TestApp, token: &str, case: &str) -> usize {
+    let path = format!("/api/v1/asb/cases/{case}");
+    json_of(app.api_get(token, &path).await, 200).await["incidents"]
+        .as_array()
+        .expect("incidents")
+        .len()
+}
+
+#[tokio::test]
+async fn incidents_on_the_wrong_case_are_moved_or_removed_and_the_flag_follows() {
+    each_app(|app| async move {
+        let token = app.api_token("police.officer").await;
+        let (first, _, victim) = open_case_for(&app, &token, "Olive").await;
+        let (second, second_reference, _) = open_case_for(&app, &token, "Percy").await;
+        for days_ago in [90, 40, 3] {
+            json_of(
+                post(
+                    &app,
+                    &token,
+                    &format!("/api/v1/asb/cases/{first}/incidents"),
+                    incident(&victim, days_ago),
+                )
+                .await,
+                201,
+            )
+            .await;
+        }
+        assert!(
+            flags_of(&app, &token, &victim)
+                .await
+                .contains("asb-repeat-victim")
+        );
+        let case = json_of(
+            app.api_get(&token, &format!("/api/v1/asb/cases/{first}"))
+                .await,
+            200,
+        )
+        .await;
+        let ids: Vec<String> = case["incidents"]
+            .as_array()
+            .expect("incidents")
+            .iter()
+            .map(|i| i["id"].as_str().expect("id").to_string())
+            .collect();
+        let police = app.sign_in("police.officer").await;
+        let case_page = format!("/asb/cases/{first}");
+        let move_to = format!("/asb/cases/{first}/incidents/{}/move", ids[0]);
+
+        // Refused: no reason; a reference that is not a case; another agency's case.
+        let council = app.api_token("council.officer").await;
+        let (_, council_reference, _) = open_case_for(&app, &council, "Queenie").await;
+        for (to, reason, message) in [
+            (
+                second_reference.as_str(),
+                "",
+                "Say why it is being corrected.",
+            ),
+            (
+                "ASB-1999-00001",
+                "Wrong case",
+                "no open ASB case with this reference",
+            ),
+            (
+                council_reference.as_str(),
+                "Wrong case",
+                "no open ASB case with this reference",
+            ),
+        ] {
+            let (status, _, html) = submit(
+                &police,
+                &app,
+                &case_page,
+                &move_to,
+                &[("to_reference", to), ("reason", reason)],
+            )
+            .await;
+            assert_eq!(status, 422, "{to}");
+            assert!(html.contains(message), "{to}: {message}");
+        }
+
+        let (status, _, _) = submit(
+            &police,
+            &app,
+            &case_page,
+            &move_to,
+            &[
+                ("to_reference", &second_reference),
+                ("reason", "Logged on the wrong case"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert_eq!(
+            (
+                incident_count(&app, &token, &first).await,
+                incident_count(&app, &token, &second).await
+            ),
+            (2, 1)
+        );
+        // The rule counts the person's incidents wherever they are.
+        assert!(
+            flags_of(&app, &token, &victim)
+                .await
+                .contains("asb-repeat-victim")
+        );
+
+        let (status, _, _) = submit(
+            &police,
+            &app,
+            &case_page,
+            &format!("/asb/cases/{first}/incidents/{}/remove", ids[1]),
+            &[("reason", "Logged twice")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert_eq!(incident_count(&app, &token, &first).await, 1);
+        assert!(
+            !flags_of(&app, &token, &victim)
+                .await
+                .contains("asb-repeat-victim")
+        );
+
+        let store = store_of(&app).await;
+        let trail = casework_audit::events_for_entity(store.connection(), "case", &first, 50)
+            .await
+            .expect("trail");
+        let removed = trail
+            .iter()
+            .find(|e| e.action == "delete")
+            .expect("a delete event");
+        assert_eq!(removed.reason.as_deref(), Some("Logged twice"));
+        assert!(
+            removed.summary.contains("harassment"),
+            "what it said is kept"
+        );
+        let moved_in = casework_audit::events_for_entity(store.connection(), "case", &second, 50)
+            .await
+            .expect("trail");
+        assert!(moved_in.iter().any(|e| e.summary.contains("moved_from")));
+        store.close().await;
     })
     .await;
 }

@@ -8,13 +8,13 @@ use casework_domain::FieldError;
 use casework_domain::access::{CaseFacts, CaseKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Query,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::entities::{agency, case, case_share, person};
+use crate::entities::{agency, case, case_note, case_share, person};
 use crate::people::Person;
 use crate::{Store, StoreError};
 
@@ -65,12 +65,34 @@ impl Case {
     }
 }
 
+/// A note on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub id: Uuid,
+    pub text: String,
+    pub written_by: Uuid,
+    pub written_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Share {
     pub agency: String,
     pub shared_by: Uuid,
     pub shared_at: DateTime<Utc>,
     pub reason: String,
+}
+
+/// Cases owned by or shared with an agency: an agency's work queues. Lists built on
+/// it still ask the access policy about each case before showing it.
+pub(crate) fn owned_by_or_shared_with(agency: &str) -> Condition {
+    let shared = Query::select()
+        .column(case_share::Column::CaseId)
+        .from(case_share::Entity)
+        .and_where(case_share::Column::Agency.eq(agency))
+        .to_owned();
+    Condition::any()
+        .add(case::Column::OwnerAgency.eq(agency))
+        .add(case::Column::Id.in_subquery(shared))
 }
 
 impl Store {
@@ -107,6 +129,22 @@ impl Store {
             .case(self.connection(), id)
             .await?
             .map(|case| case.facts()))
+    }
+
+    /// The id of the case of `kind` with this reference (`ASB-2012-00042`), if any.
+    pub async fn case_id_by_reference(
+        &self,
+        kind: CaseKind,
+        reference: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        Ok(case::Entity::find()
+            .select_only()
+            .column(case::Column::Id)
+            .filter(case::Column::Kind.eq(kind.as_str()))
+            .filter(case::Column::Reference.eq(reference.trim().to_uppercase()))
+            .into_tuple::<Uuid>()
+            .one(self.connection())
+            .await?)
     }
 
     /// Shares a case with another agency, naming every bad field at once. Sharing
@@ -210,6 +248,78 @@ impl Store {
         .update(conn)
         .await?;
         Ok(before)
+    }
+
+    /// Adds a note (checked by `casework_domain::case_work::parse_note`) to a case.
+    pub async fn add_note(
+        &self,
+        conn: &impl ConnectionTrait,
+        case_id: Uuid,
+        text: &str,
+        written_by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Note, StoreError> {
+        let id = Uuid::new_v4();
+        case_note::ActiveModel {
+            id: Set(id),
+            case_id: Set(case_id),
+            text: Set(text.to_string()),
+            written_by: Set(written_by),
+            written_at: Set(now),
+        }
+        .insert(conn)
+        .await?;
+        Ok(Note {
+            id,
+            text: text.to_string(),
+            written_by,
+            written_at: now,
+        })
+    }
+
+    /// A case's notes, newest first, at most `limit`.
+    pub async fn notes_of(
+        &self,
+        conn: &impl ConnectionTrait,
+        case_id: Uuid,
+        limit: u64,
+    ) -> Result<Vec<Note>, StoreError> {
+        Ok(case_note::Entity::find()
+            .filter(case_note::Column::CaseId.eq(case_id))
+            .order_by_desc(case_note::Column::WrittenAt)
+            .order_by_desc(case_note::Column::Id)
+            .limit(limit)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|row| Note {
+                id: row.id,
+                text: row.text,
+                written_by: row.written_by,
+                written_at: row.written_at,
+            })
+            .collect())
+    }
+
+    /// Sets (or clears) the date a case is next reviewed. Returns the date it had.
+    pub async fn set_review_date(
+        &self,
+        conn: &impl ConnectionTrait,
+        case_id: Uuid,
+        date: Option<NaiveDate>,
+    ) -> Result<Option<NaiveDate>, StoreError> {
+        let before = case::Entity::find_by_id(case_id)
+            .one(conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        case::ActiveModel {
+            id: Set(case_id),
+            review_date: Set(date),
+            ..Default::default()
+        }
+        .update(conn)
+        .await?;
+        Ok(before.review_date)
     }
 
     /// The people with these ids, by id (one query).

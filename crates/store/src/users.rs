@@ -8,7 +8,7 @@ use casework_domain::roles::Role;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -138,6 +138,23 @@ impl Store {
         self.user_by_id_on(conn, id)
             .await?
             .ok_or(StoreError::NotFound)
+    }
+
+    /// The display names of these users, by id (one query), for "written by" lines.
+    pub async fn user_names(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .column(user::Column::DisplayName)
+            .filter(user::Column::Id.is_in(ids.iter().copied()))
+            .into_tuple::<(Uuid, String)>()
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .collect())
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::working_days::add_working_days;
 use super::{count_setting, months_up_to};
+use crate::FieldError;
+use crate::calendar::{Period, uk_date};
 use crate::settings::Settings;
 
 /// The threshold and the response times, from the settings.
@@ -50,6 +52,49 @@ impl CaseReviewStep {
     pub fn parse(text: &str) -> Option<CaseReviewStep> {
         CaseReviewStep::ALL.into_iter().find(|s| s.as_str() == text)
     }
+
+    /// What the step is, for lists of what is due.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseReviewStep::Acknowledge => "Acknowledge the application",
+            CaseReviewStep::DecideThreshold => "Decide whether the threshold is met",
+            CaseReviewStep::HoldReview => "Hold the case review",
+        }
+    }
+}
+
+/// The day an application was made: today or earlier (it may be recorded late, but
+/// its deadlines count from the day it was made).
+pub fn check_applied_on(applied_on: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
+    if applied_on > today {
+        return Err(FieldError::new(
+            "applied_on",
+            "The application cannot be made after today.",
+        ));
+    }
+    Ok(())
+}
+
+/// The day a step was done: not before the application, and not after today.
+pub fn check_step_done_on(
+    field: &str,
+    applied_on: NaiveDate,
+    done_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), FieldError> {
+    if done_on > today {
+        return Err(FieldError::new(field, "This cannot be after today."));
+    }
+    if done_on < applied_on {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "This cannot be before the application was made ({}).",
+                uk_date(applied_on)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// When each step of one application is due.
@@ -71,10 +116,15 @@ impl CaseReview {
         }
     }
 
+    /// The days whose complaints count today.
+    pub fn window(&self, today: NaiveDate) -> Period {
+        months_up_to(today, self.months)
+    }
+
     /// Does a person with complaints on these days (in any order, to any agency) meet
     /// the threshold today? Complaints after today do not count.
     pub fn meets_threshold(&self, complaint_days: &[NaiveDate], today: NaiveDate) -> bool {
-        let window = months_up_to(today, self.months);
+        let window = self.window(today);
         let in_window = complaint_days
             .iter()
             .filter(|d| window.contains(**d))
@@ -200,6 +250,28 @@ mod tests {
             deadlines.overdue(&[CaseReviewStep::DecideThreshold], d(2012, 5, 1)),
             [CaseReviewStep::Acknowledge, CaseReviewStep::HoldReview]
         );
+    }
+
+    #[test]
+    fn an_application_may_be_recorded_late_but_not_ahead() {
+        let today = d(2012, 6, 1);
+        assert!(check_applied_on(d(2012, 6, 1), today).is_ok());
+        assert!(check_applied_on(d(2012, 5, 1), today).is_ok());
+        let err = check_applied_on(d(2012, 6, 2), today).expect_err("tomorrow");
+        assert_eq!(err.field, "applied_on");
+    }
+
+    #[test]
+    fn a_step_is_done_between_the_application_and_today() {
+        let (applied, today) = (d(2012, 3, 29), d(2012, 4, 20));
+        for ok in [applied, d(2012, 4, 2), today] {
+            assert!(check_step_done_on("acknowledged_on", applied, ok, today).is_ok());
+        }
+        let early = check_step_done_on("acknowledged_on", applied, d(2012, 3, 28), today)
+            .expect_err("before the application");
+        assert_eq!(early.field, "acknowledged_on");
+        assert!(early.message.contains("29 March 2012"), "{}", early.message);
+        assert!(check_step_done_on("decided_on", applied, d(2012, 4, 21), today).is_err());
     }
 
     #[test]

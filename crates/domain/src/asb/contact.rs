@@ -4,7 +4,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::FieldError;
 use crate::settings::Settings;
+
+/// The reference data's kind for a police force or police body.
+pub const POLICE_KIND: &str = "police";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContactStandard {
@@ -18,14 +22,15 @@ impl ContactStandard {
         }
     }
 
-    /// When the first contact with the victim is due; `None` for a police report,
-    /// which the standard does not cover.
+    /// When the first contact with the victim is due, for a report taken by an agency
+    /// of this kind (`police`, `council`, `housing`, ... as in the reference data);
+    /// `None` for a police report, which the standard does not cover.
     pub fn contact_due(
         &self,
         reported_at: DateTime<Utc>,
-        reporting_agency_is_police: bool,
+        reporting_agency_kind: &str,
     ) -> Option<DateTime<Utc>> {
-        if reporting_agency_is_police {
+        if reporting_agency_kind == POLICE_KIND {
             return None;
         }
         reported_at.checked_add_signed(Duration::hours(self.hours))
@@ -44,6 +49,27 @@ pub fn contact_overdue(
         Some(contacted) => contacted > due,
         None => now > due,
     }
+}
+
+/// The moment the victim was contacted: not before the report, not in the future.
+pub fn check_contacted_at(
+    reported_at: DateTime<Utc>,
+    contacted_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), FieldError> {
+    if contacted_at > now {
+        return Err(FieldError::new(
+            "contacted_at",
+            "This cannot be in the future.",
+        ));
+    }
+    if contacted_at < reported_at {
+        return Err(FieldError::new(
+            "contacted_at",
+            "The victim cannot be contacted about a report before it was made.",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -65,21 +91,26 @@ mod tests {
     fn due_24_hours_after_a_non_police_report() {
         assert_eq!(standard().hours, 24);
         assert_eq!(
-            standard().contact_due(at(1, 21, 30, 0), false),
+            standard().contact_due(at(1, 21, 30, 0), "housing"),
             Some(at(2, 21, 30, 0))
         );
     }
 
     #[test]
     fn police_reports_are_not_covered() {
-        assert_eq!(standard().contact_due(at(1, 21, 30, 0), true), None);
+        assert_eq!(standard().contact_due(at(1, 21, 30, 0), "police"), None);
+        assert!(
+            standard()
+                .contact_due(at(1, 21, 30, 0), "council")
+                .is_some()
+        );
     }
 
     #[test]
     fn the_setting_changes_the_hours() {
         let standard = ContactStandard { hours: 48 };
         assert_eq!(
-            standard.contact_due(at(1, 9, 0, 0), false),
+            standard.contact_due(at(1, 9, 0, 0), "council"),
             Some(at(3, 9, 0, 0))
         );
     }
@@ -100,5 +131,15 @@ mod tests {
             at(9, 0, 0, 0)
         ));
         assert!(contact_overdue(due, Some(at(2, 21, 30, 1)), at(9, 0, 0, 0)));
+    }
+
+    #[test]
+    fn contact_is_recorded_between_the_report_and_now() {
+        let (reported, now) = (at(1, 21, 30, 0), at(3, 9, 0, 0));
+        assert!(check_contacted_at(reported, reported, now).is_ok());
+        assert!(check_contacted_at(reported, now, now).is_ok());
+        assert!(check_contacted_at(reported, at(1, 21, 29, 59), now).is_err());
+        let err = check_contacted_at(reported, at(3, 9, 0, 1), now).expect_err("future");
+        assert_eq!(err.field, "contacted_at");
     }
 }

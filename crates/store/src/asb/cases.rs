@@ -185,6 +185,8 @@ impl Store {
                     perpetrator_ids,
                     created_by: row.created_by,
                     created_at: row.created_at,
+                    contact_due_at: row.contact_due_at,
+                    victim_contacted_at: row.victim_contacted_at,
                 }
             })
             .collect();

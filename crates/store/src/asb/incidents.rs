@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use casework_domain::FieldError;
-use casework_domain::asb::{Assessment, Incident, Perpetrators};
+use casework_domain::asb::{Assessment, ContactStandard, Incident, Perpetrators};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -25,6 +25,7 @@ impl Store {
         conn: &impl ConnectionTrait,
         case_id: Uuid,
         incident: &Incident,
+        contact: ContactStandard,
         created_by: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
@@ -59,11 +60,10 @@ impl Store {
                 ));
             }
         }
-        if agency::Entity::find_by_id(incident.reporting_agency.clone())
+        let reporting_agency = agency::Entity::find_by_id(incident.reporting_agency.clone())
             .one(conn)
-            .await?
-            .is_none()
-        {
+            .await?;
+        if reporting_agency.is_none() {
             errors.push(FieldError::new(
                 "reporting_agency",
                 "Choose one of the partnership's agencies.",
@@ -72,6 +72,8 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
+        let contact_due_at = reporting_agency
+            .and_then(|agency| contact.contact_due(incident.reported_at, &agency.kind));
         let id = Uuid::new_v4();
         asb_incident::ActiveModel {
             id: Set(id),
@@ -87,6 +89,9 @@ impl Store {
             perpetrator_unknown: Set(perpetrators.is_empty()),
             created_by: Set(created_by),
             created_at: Set(now),
+            contact_due_at: Set(contact_due_at),
+            victim_contacted_at: Set(None),
+            contacted_by: Set(None),
         }
         .insert(conn)
         .await?;
@@ -105,6 +110,57 @@ impl Store {
             .exec_without_returning(conn)
             .await?;
         Ok(id)
+    }
+
+    /// Moves an incident logged on the wrong case to another. Its victims, perpetrators
+    /// and contact go with it; the repeat-victim count, which follows people rather
+    /// than cases, is unchanged.
+    pub async fn move_incident(
+        &self,
+        conn: &impl ConnectionTrait,
+        from_case: Uuid,
+        incident_id: Uuid,
+        to_case: Uuid,
+    ) -> Result<(), StoreError> {
+        let row = asb_incident::Entity::find_by_id(incident_id)
+            .filter(asb_incident::Column::CaseId.eq(from_case))
+            .one(conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut active: asb_incident::ActiveModel = row.into();
+        active.case_id = Set(to_case);
+        active.update(conn).await?;
+        Ok(())
+    }
+
+    /// Removes an incident logged in error, with the people linked to it. Returns the
+    /// ids of its victims and perpetrators, for the audit event.
+    pub async fn remove_incident(
+        &self,
+        conn: &impl ConnectionTrait,
+        case_id: Uuid,
+        incident_id: Uuid,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        asb_incident::Entity::find_by_id(incident_id)
+            .filter(asb_incident::Column::CaseId.eq(case_id))
+            .one(conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let people: Vec<Uuid> = asb_incident_person::Entity::find()
+            .select_only()
+            .column(asb_incident_person::Column::PersonId)
+            .filter(asb_incident_person::Column::IncidentId.eq(incident_id))
+            .into_tuple::<Uuid>()
+            .all(conn)
+            .await?;
+        asb_incident_person::Entity::delete_many()
+            .filter(asb_incident_person::Column::IncidentId.eq(incident_id))
+            .exec(conn)
+            .await?;
+        asb_incident::Entity::delete_by_id(incident_id)
+            .exec(conn)
+            .await?;
+        Ok(people)
     }
 
     /// Records an assessment made with `answers`. Returns its id.

@@ -17,9 +17,26 @@ pub struct Model {
     pub perpetrator_unknown: bool,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
+    /// When the victim's first contact is due; none for a police report.
+    pub contact_due_at: Option<DateTimeUtc>,
+    pub victim_contacted_at: Option<DateTimeUtc>,
+    pub contacted_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::case::Entity",
+        from = "Column::CaseId",
+        to = "super::case::Column::Id"
+    )]
+    Case,
+}
+
+impl Related<super::case::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Case.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

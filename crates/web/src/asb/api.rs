@@ -106,6 +106,10 @@ struct IncidentJson {
     victim_ids: Vec<Uuid>,
     perpetrator_ids: Vec<Uuid>,
     perpetrator_unknown: bool,
+    /// When the victim's first contact is due: reports taken by agencies other than
+    /// the police (the contact standard).
+    contact_due_at: Option<DateTime<Utc>>,
+    victim_contacted_at: Option<DateTime<Utc>>,
 }
 
 impl From<IncidentRecord> for IncidentJson {
@@ -123,6 +127,8 @@ impl From<IncidentRecord> for IncidentJson {
             victim_ids: i.victim_ids,
             perpetrator_ids: i.perpetrator_ids,
             perpetrator_unknown: i.perpetrator_unknown,
+            contact_due_at: i.contact_due_at,
+            victim_contacted_at: i.victim_contacted_at,
         }
     }
 }
@@ -187,7 +193,7 @@ async fn get_case(
     // The read is answered only once its event is stored.
     state.audit.record(event).await?;
     let subject = case.case.subject_person;
-    let repeat = super::repeat_victims(&state, &[subject]).await?;
+    let flags = super::person_flags(&state, &current.actor(), subject).await?;
     let victim = state
         .store
         .people_by_id(state.store.connection(), &[subject])
@@ -197,11 +203,7 @@ async fn get_case(
             id: p.id,
             forename: p.forename,
             surname: p.surname,
-            flags: if repeat.contains(&subject) {
-                vec![super::REPEAT_VICTIM.to_string()]
-            } else {
-                Vec::new()
-            },
+            flags,
         });
     Ok(Json(case_json(case, victim)))
 }

@@ -16,11 +16,11 @@ use casework_audit::AuditAction;
 use casework_domain::FieldError;
 use casework_domain::access::{self, CaseAction, CaseFacts, CaseKind, Decision};
 use casework_domain::access_reason::AccessReason;
-use casework_domain::asb::{Category, IncidentInput, RiskTier};
+use casework_domain::asb::{CaseReviewStep, Category, IncidentInput, RiskTier, contact_overdue};
 use casework_domain::calendar::{uk_date, uk_day, uk_local_to_utc};
-use casework_store::asb::{CaseLine, asb_instrument};
+use casework_store::asb::{CaseLine, CaseReviewApplication, asb_instrument};
 use casework_store::reference::{Agency, Ward};
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -83,7 +83,7 @@ fn tag(tier: RiskTier) -> TierTag {
     }
 }
 
-fn when(at: DateTime<Utc>) -> String {
+pub(super) fn when(at: DateTime<Utc>) -> String {
     format!("{} {}", uk_date(uk_day(at)), at.format("%H:%M UTC"))
 }
 
@@ -299,9 +299,42 @@ struct CasePage {
     share_agency: String,
     share_reason: String,
     outcome_text: String,
+    /// The review date as the form shows it (`YYYY-MM-DD`, or empty).
+    review_date_value: String,
+    review_date: Option<String>,
+    review_overdue: bool,
+    notes: Vec<NoteLine>,
+    note_text: String,
+    case_reviews: Vec<CaseReviewLine>,
+    applied_on: String,
     errors: Vec<FieldError>,
     /// Who has viewed or changed this case, newest first.
     events: Vec<casework_audit::StoredEvent>,
+}
+
+struct NoteLine {
+    when: String,
+    by: String,
+    text: String,
+}
+
+/// A Case Review application on the case page: each step with when it is due, when it
+/// was done, and whether it is overdue.
+struct CaseReviewLine {
+    id: Uuid,
+    applied_on: String,
+    steps: Vec<ReviewStepLine>,
+    threshold: Option<&'static str>,
+    outcome: Option<String>,
+    /// The next step to record, if any.
+    next: Option<&'static str>,
+}
+
+struct ReviewStepLine {
+    label: &'static str,
+    due: String,
+    done: Option<String>,
+    overdue: bool,
 }
 
 struct HistoryLine {
@@ -313,6 +346,9 @@ struct HistoryLine {
 }
 
 struct IncidentLine {
+    id: Uuid,
+    /// The contact standard: none for a police report.
+    contact: Option<ContactLine>,
     when: String,
     reported: String,
     category: String,
@@ -323,19 +359,29 @@ struct IncidentLine {
     notes: String,
 }
 
+struct ContactLine {
+    due: String,
+    contacted: Option<String>,
+    missed: bool,
+}
+
 struct ShareLine {
     agency: String,
     when: String,
     reason: String,
 }
 
-/// What the share and close forms held, to show them again with their errors.
+/// What the case page's forms held, to show them again with their errors.
 #[derive(Default)]
-struct CaseForms {
-    share_agency: String,
-    share_reason: String,
-    outcome: String,
-    errors: Vec<FieldError>,
+pub(super) struct CaseForms {
+    pub share_agency: String,
+    pub share_reason: String,
+    pub outcome: String,
+    pub note: String,
+    /// `None`: the case's own review date.
+    pub review_date: Option<String>,
+    pub applied_on: String,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -414,6 +460,13 @@ async fn case_page(
     let events = cases::audit_events(state, id).await?;
     let may = |action| access::decide(&actor, action, facts) == Decision::Allow;
     let tier = case.tier().map(tag);
+    let now = Utc::now();
+    let today = uk_day(now);
+    let conn = state.store.connection();
+    let notes = state.store.notes_of(conn, id, NOTES_SHOWN).await?;
+    let applications = state.store.case_reviews_of(conn, id).await?;
+    let writers: Vec<Uuid> = notes.iter().map(|n| n.written_by).collect();
+    let writers = state.store.user_names(&writers).await?;
     let c = case.case;
     Ok(CasePage {
         chrome: Chrome::for_user(current),
@@ -454,6 +507,12 @@ async fn case_page(
                     notes.push("youths");
                 }
                 IncidentLine {
+                    id: i.id,
+                    contact: i.contact_due_at.map(|due| ContactLine {
+                        due: when(due),
+                        contacted: i.victim_contacted_at.map(when),
+                        missed: contact_overdue(due, i.victim_contacted_at, now),
+                    }),
                     when: when(i.occurred_at),
                     reported: format!("{} to {}", when(i.reported_at), i.reporting_agency),
                     category: i.category,
@@ -498,10 +557,73 @@ async fn case_page(
         share_agency: forms.share_agency,
         share_reason: forms.share_reason,
         outcome_text: forms.outcome,
+        review_date_value: forms.review_date.unwrap_or_else(|| {
+            c.review_date
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        }),
+        review_overdue: c.review_date.is_some_and(|d| d < today),
+        review_date: c.review_date.map(uk_date),
+        notes: notes
+            .into_iter()
+            .map(|n| NoteLine {
+                when: when(n.written_at),
+                by: writers
+                    .get(&n.written_by)
+                    .cloned()
+                    .unwrap_or_else(|| "a former user".into()),
+                text: n.text,
+            })
+            .collect(),
+        note_text: forms.note,
+        case_reviews: applications
+            .iter()
+            .map(|a| case_review_line(a, today))
+            .collect(),
+        applied_on: forms.applied_on,
         errors: forms.errors,
         events,
     }
     .into_response())
+}
+
+/// How many notes the case page shows, newest first.
+const NOTES_SHOWN: u64 = 100;
+
+fn case_review_line(a: &CaseReviewApplication, today: NaiveDate) -> CaseReviewLine {
+    let deadlines = a.deadlines();
+    let done = a.steps_done();
+    let overdue = deadlines.overdue(&done, today);
+    let done_on = |step| match step {
+        CaseReviewStep::Acknowledge => a.acknowledged_on,
+        CaseReviewStep::DecideThreshold => a.decided_on,
+        CaseReviewStep::HoldReview => a.review_held_on,
+    };
+    CaseReviewLine {
+        id: a.id,
+        applied_on: uk_date(a.applied_on),
+        steps: CaseReviewStep::ALL
+            .into_iter()
+            .filter(|step| {
+                // A threshold not met ends the application: there is no review to hold.
+                !(*step == CaseReviewStep::HoldReview && a.threshold_met == Some(false))
+            })
+            .map(|step| ReviewStepLine {
+                label: step.label(),
+                due: uk_date(deadlines.due(step)),
+                done: done_on(step).map(uk_date),
+                overdue: overdue.contains(&step),
+            })
+            .collect(),
+        threshold: a
+            .threshold_met
+            .map(|met| if met { "met" } else { "not met" }),
+        outcome: a.outcome.clone(),
+        next: CaseReviewStep::ALL
+            .into_iter()
+            .find(|step| !done.contains(step))
+            .map(CaseReviewStep::as_str),
+    }
 }
 
 async fn view(
@@ -560,31 +682,23 @@ async fn share(
     match cases::share(&state, &current, &facts, id, &form.agency, &form.reason).await {
         Ok(_) => Ok(Redirect::to(&format!("/asb/cases/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            failed_form(
-                &state,
-                &current,
-                id,
-                &facts,
-                form.agency,
-                form.reason,
-                String::new(),
+            let forms = CaseForms {
+                share_agency: form.agency,
+                share_reason: form.reason,
                 errors,
-            )
-            .await
+                ..CaseForms::default()
+            };
+            failed_form(&state, &current, id, &facts, forms).await
         }
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("agency", message)];
-            failed_form(
-                &state,
-                &current,
-                id,
-                &facts,
-                form.agency,
-                form.reason,
-                String::new(),
+            let forms = CaseForms {
+                share_agency: form.agency,
+                share_reason: form.reason,
                 errors,
-            )
-            .await
+                ..CaseForms::default()
+            };
+            failed_form(&state, &current, id, &facts, forms).await
         }
         Err(e) => Err(e.into()),
     }
@@ -606,54 +720,34 @@ async fn close(
     match cases::close(&state, &current, &facts, id, &form.outcome).await {
         Ok(()) => Ok(Redirect::to(&format!("/asb/cases/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            failed_form(
-                &state,
-                &current,
-                id,
-                &facts,
-                String::new(),
-                String::new(),
-                form.outcome,
+            let forms = CaseForms {
+                outcome: form.outcome,
                 errors,
-            )
-            .await
+                ..CaseForms::default()
+            };
+            failed_form(&state, &current, id, &facts, forms).await
         }
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("outcome", message)];
-            failed_form(
-                &state,
-                &current,
-                id,
-                &facts,
-                String::new(),
-                String::new(),
-                form.outcome,
+            let forms = CaseForms {
+                outcome: form.outcome,
                 errors,
-            )
-            .await
+                ..CaseForms::default()
+            };
+            failed_form(&state, &current, id, &facts, forms).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// The case page again, with a form's errors, as 422.
-#[allow(clippy::too_many_arguments)]
-async fn failed_form(
+pub(super) async fn failed_form(
     state: &AppState,
     current: &CurrentUser,
     id: Uuid,
     facts: &CaseFacts,
-    share_agency: String,
-    share_reason: String,
-    outcome: String,
-    errors: Vec<FieldError>,
+    forms: CaseForms,
 ) -> Result<Response, HtmlError> {
-    let forms = CaseForms {
-        share_agency,
-        share_reason,
-        outcome,
-        errors,
-    };
     let page = case_page(state, current, id, facts, forms).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -14,8 +14,10 @@ use casework_audit::{AuditAction, StoredEvent, changes};
 use casework_domain::FieldError;
 use casework_domain::access::{self, Actor, CaseAction, CaseFacts, CaseKind, Decision};
 use casework_domain::access_reason::AccessReason;
-use casework_store::cases::Share;
-use chrono::Utc;
+use casework_domain::calendar::uk_day;
+use casework_domain::case_work;
+use casework_store::cases::{Case, Share};
+use chrono::{NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
@@ -140,6 +142,12 @@ pub async fn people_on(state: &AppState, kind: CaseKind, id: Uuid) -> Result<Vec
             .await?
             .map(|case| case.people())
             .unwrap_or_default(),
+        CaseKind::DomesticAbuse => state
+            .store
+            .dv_case(state.store.connection(), id)
+            .await?
+            .map(|case| case.people().into_iter().collect())
+            .unwrap_or_default(),
         _ => state
             .store
             .case(state.store.connection(), id)
@@ -200,6 +208,70 @@ pub async fn close(
         ]));
     commit_with(txn, vec![event]).await?;
     Ok(())
+}
+
+/// Adds a note to an open case (after the guard allowed `Edit`), audited in the same
+/// transaction. The audit event names the note, not its words: the note is the record.
+pub async fn add_note(
+    state: &AppState,
+    current: &CurrentUser,
+    facts: &CaseFacts,
+    id: Uuid,
+    text: &str,
+) -> Result<(), AppError> {
+    let text = case_work::parse_note(text).map_err(|e| AppError::Invalid(vec![e]))?;
+    open_case(state, id).await?;
+    let subjects = people_on(state, facts.kind, id).await?;
+    let txn = state.store.begin_write().await?;
+    let note = state
+        .store
+        .add_note(&txn, id, &text, current.user.id, Utc::now())
+        .await?;
+    let event = current
+        .event(AuditAction::Update)
+        .entity(ENTITY, id)
+        .subjects(subjects)
+        .summary(json!({"added": "note", "note_id": note.id}));
+    commit_with(txn, vec![event]).await
+}
+
+/// Sets or clears the date an open case is next reviewed (after the guard allowed
+/// `Edit`), audited with the old and new dates.
+pub async fn set_review_date(
+    state: &AppState,
+    current: &CurrentUser,
+    facts: &CaseFacts,
+    id: Uuid,
+    date: Option<NaiveDate>,
+) -> Result<(), AppError> {
+    case_work::check_review_date(date, uk_day(Utc::now()))
+        .map_err(|e| AppError::Invalid(vec![e]))?;
+    open_case(state, id).await?;
+    let subjects = people_on(state, facts.kind, id).await?;
+    let txn = state.store.begin_write().await?;
+    let before = state.store.set_review_date(&txn, id, date).await?;
+    let event = current
+        .event(AuditAction::Update)
+        .entity(ENTITY, id)
+        .subjects(subjects)
+        .summary(changes(&[("review_date", json!(before), json!(date))]));
+    commit_with(txn, vec![event]).await
+}
+
+/// The case, to change it: a closed case is refused.
+pub(crate) async fn open_case(state: &AppState, id: Uuid) -> Result<Case, AppError> {
+    let case = state
+        .store
+        .case(state.store.connection(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if case.is_open() {
+        Ok(case)
+    } else {
+        Err(AppError::Conflict(
+            "The case is closed: re-open it before adding to it.".into(),
+        ))
+    }
 }
 
 /// Who has viewed or changed a case, newest first.

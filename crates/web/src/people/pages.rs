@@ -247,6 +247,12 @@ struct PersonPage {
     may_edit: bool,
     /// Whether the viewer works ASB cases, so may open one for this person.
     may_open_asb_case: bool,
+    /// Whether the viewer may open a domestic abuse case for this person.
+    may_open_dv_case: bool,
+    /// What the viewer may know of domestic abuse cases naming this person.
+    dv: crate::dv::PersonDv,
+    /// What the viewer may know of the person across modules, in words.
+    flags: Vec<&'static str>,
     reason: Option<String>,
     /// Who has viewed or changed this record, newest first.
     events: Vec<casework_audit::StoredEvent>,
@@ -310,8 +316,14 @@ async fn view(
     let events =
         casework_audit::events_for_entity(state.store.connection(), "person", &id.to_string(), 50)
             .await?;
+    let flags = crate::asb::person_flags(&state, &actor, id)
+        .await?
+        .iter()
+        .filter_map(|flag| crate::asb::flag_words(flag))
+        .collect();
     Ok(PersonPage {
         events,
+        flags,
         chrome: Chrome::for_user(&current),
         born: person
             .date_of_birth
@@ -320,6 +332,8 @@ async fn view(
         show_address: access::may_record_people(&actor),
         may_edit: access::may_record_people(&actor),
         may_open_asb_case: access::works_kind(&actor, access::CaseKind::Asb),
+        may_open_dv_case: access::works_kind(&actor, access::CaseKind::DomesticAbuse),
+        dv: crate::dv::person_dv(&state, &actor, id).await?,
         person,
         reason,
     }

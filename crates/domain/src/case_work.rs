@@ -1,0 +1,105 @@
+//! The day-to-day work on a case of any kind: notes, the date it is next reviewed, and
+//! the reason given when a record on it is corrected.
+
+use chrono::NaiveDate;
+
+use crate::FieldError;
+
+/// The longest note kept: a page of text.
+pub const MAX_NOTE: usize = 4000;
+
+/// A note as the officer wrote it, trimmed; refused when empty or too long.
+pub fn parse_note(text: &str) -> Result<String, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldError::new("text", "Write the note."));
+    }
+    let length = text.chars().count();
+    if length > MAX_NOTE {
+        return Err(FieldError::new(
+            "text",
+            format!("Use at most {MAX_NOTE} characters (this note has {length})."),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// The longest reason kept for a correction.
+pub const MAX_REASON: usize = 2000;
+
+/// Why a record is being corrected (an incident moved or removed): required, because
+/// the audit log keeps it in place of the record.
+pub fn parse_correction_reason(text: &str) -> Result<String, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldError::new("reason", "Say why it is being corrected."));
+    }
+    if text.chars().count() > MAX_REASON {
+        return Err(FieldError::new(
+            "reason",
+            format!("Use at most {MAX_REASON} characters."),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// A review date is set for today or later: a date already past would put the case
+/// straight onto every overdue list. Clearing it (`None`) is always allowed.
+pub fn check_review_date(date: Option<NaiveDate>, today: NaiveDate) -> Result<(), FieldError> {
+    match date {
+        Some(date) if date < today => Err(FieldError::new(
+            "review_date",
+            "Choose today or a later date.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_must_say_something() {
+        assert_eq!(parse_note("  Visited.  ").as_deref(), Ok("Visited."));
+        assert_eq!(
+            parse_note("   ").map_err(|e| e.field),
+            Err("text".to_string())
+        );
+    }
+
+    #[test]
+    fn a_note_may_be_a_page_long_and_no_longer() {
+        assert!(parse_note(&"é".repeat(MAX_NOTE)).is_ok());
+        let err = parse_note(&"a".repeat(MAX_NOTE + 1)).expect_err("too long");
+        assert!(err.message.contains("4001"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_correction_needs_its_reason() {
+        assert_eq!(
+            parse_correction_reason(" Logged on the wrong case ").as_deref(),
+            Ok("Logged on the wrong case")
+        );
+        assert_eq!(
+            parse_correction_reason("").map_err(|e| e.field),
+            Err("reason".into())
+        );
+        assert!(parse_correction_reason(&"a".repeat(MAX_REASON)).is_ok());
+        assert!(parse_correction_reason(&"a".repeat(MAX_REASON + 1)).is_err());
+    }
+
+    #[test]
+    fn review_dates_are_today_or_later() {
+        let today = d(2012, 6, 1);
+        assert!(check_review_date(Some(today), today).is_ok());
+        assert!(check_review_date(Some(d(2012, 9, 1)), today).is_ok());
+        assert!(check_review_date(None, today).is_ok());
+        let err = check_review_date(Some(d(2012, 5, 31)), today).expect_err("past");
+        assert_eq!(err.field, "review_date");
+    }
+}
