@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -84,6 +84,66 @@ impl Browser {
     }
 
     /// Ends the browser session; call at the end of each journey.
+    /// Signs in on the sign-in page as a demo user.
+    pub async fn sign_in(&self, app: &crate::TestApp, username: &str) {
+        let c = &self.client;
+        c.goto(&app.url("/sign-in")).await.expect("sign-in page");
+        self.fill("username", username).await;
+        self.fill("password", &app.demo_password).await;
+        self.submit("form.stack button[type=submit]").await;
+    }
+
+    /// Types into the field with this id.
+    pub async fn fill(&self, id: &str, text: &str) {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("field {id}: {e}"))
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {id}: {e}"));
+    }
+
+    /// Clicks the element this CSS selector finds first.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    /// Clicks a form's submit button and waits for the page it leads to.
+    pub async fn submit(&self, css: &str) {
+        let before = self.client.current_url().await.expect("url");
+        self.click(css).await;
+        for _ in 0..100 {
+            let ready: serde_json::Value = self
+                .client
+                .execute("return document.readyState;", vec![])
+                .await
+                .expect("ready state");
+            if self.client.current_url().await.expect("url") != before && ready == "complete" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // A form sent back with its errors stays at the same address.
+    }
+
+    /// The text of the page's main content.
+    pub async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("main"))
+            .await
+            .expect("main")
+            .text()
+            .await
+            .expect("text")
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
