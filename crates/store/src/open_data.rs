@@ -485,7 +485,10 @@ const ROW_COLUMNS: [&str; 12] = [
 /// the import's time.
 fn insert_sql(backend: DbBackend, rows: usize) -> String {
     let width = ROW_COLUMNS.len();
-    let mut sql = format!("INSERT INTO police_uk_rows ({}) VALUES ", ROW_COLUMNS.join(", "));
+    let mut sql = format!(
+        "INSERT INTO police_uk_rows ({}) VALUES ",
+        ROW_COLUMNS.join(", ")
+    );
     for r in 0..rows {
         sql.push_str(if r == 0 { "(" } else { ", (" });
         for c in 0..width {
