@@ -9,6 +9,10 @@ mod m20261128_000004_audit;
 mod m20261128_000005_people;
 mod m20261128_000006_asb;
 mod m20261128_000007_open_data;
+mod m20261128_000008_dv;
+mod m20261128_000009_case_work;
+mod m20261128_000010_asb_list_indexes;
+mod m20261128_000011_iom;
 
 pub struct Migrator;
 
@@ -23,6 +27,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_people::Migration),
             Box::new(m20261128_000006_asb::Migration),
             Box::new(m20261128_000007_open_data::Migration),
+            Box::new(m20261128_000008_dv::Migration),
+            Box::new(m20261128_000009_case_work::Migration),
+            Box::new(m20261128_000010_asb_list_indexes::Migration),
+            Box::new(m20261128_000011_iom::Migration),
         ]
     }
 }

@@ -4,10 +4,13 @@
 
 pub mod access;
 pub mod access_reason;
+pub mod access_scope;
 pub mod asb;
 pub mod calendar;
+pub mod case_work;
 pub mod dv;
 pub mod field;
+pub mod iom;
 pub mod open_data;
 pub mod password;
 pub mod people;

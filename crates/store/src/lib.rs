@@ -4,14 +4,17 @@
 pub mod asb;
 pub mod cases;
 mod db;
+pub mod dv;
 pub mod entities;
 mod error;
+pub mod iom;
 pub mod open_data;
 pub mod people;
 pub mod plan;
 pub mod reference;
 pub mod sessions;
 mod settings;
+mod statistics;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

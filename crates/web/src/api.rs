@@ -44,7 +44,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::people::api())
         .merge(crate::open_data::api())
         .merge(crate::cases::api())
-        .merge(crate::asb::api());
+        .merge(crate::asb::api())
+        .merge(crate::dv::api())
+        .merge(crate::iom::api());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", areas)
 }
 

@@ -33,6 +33,39 @@ impl Chrome {
                 href: "/asb/cases",
                 label: "ASB cases",
             });
+            nav.push(NavItem {
+                href: "/asb/repeat-victims",
+                label: "Repeat victims",
+            });
+        }
+        if access::may_see_counts(&actor) {
+            nav.push(NavItem {
+                href: "/asb/hotspots",
+                label: "ASB hotspots",
+            });
+        }
+        if access::works_kind(&actor, CaseKind::DomesticAbuse) {
+            nav.push(NavItem {
+                href: "/dv/cases",
+                label: "Domestic abuse",
+            });
+        } else if access::may_see_counts(&actor) {
+            nav.push(NavItem {
+                href: "/dv/measures",
+                label: "DV measures",
+            });
+        }
+        if casework_domain::iom::may_manage_cohort(&actor) {
+            nav.push(NavItem {
+                href: "/iom",
+                label: "IOM cohort",
+            });
+        }
+        if access::may_see_counts(&actor) {
+            nav.push(NavItem {
+                href: "/iom/measures",
+                label: "IOM re-offending",
+            });
         }
         if access::may_see_counts(&actor) {
             nav.push(NavItem {

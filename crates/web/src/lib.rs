@@ -10,8 +10,10 @@ mod audit_log;
 pub mod auth;
 mod cases;
 mod chrome;
+mod dv;
 mod error;
 mod health;
+mod iom;
 mod layers;
 mod open_data;
 mod pages;
@@ -96,6 +98,8 @@ pub fn app(state: AppState) -> Router {
         .merge(people::pages())
         .merge(open_data::pages())
         .merge(asb::pages())
+        .merge(dv::pages())
+        .merge(iom::pages())
         .merge(static_files::router())
         .merge(api_router)
         .merge(api::extra_routes(openapi))

@@ -19,11 +19,54 @@ pub enum BenchAction {
         #[arg(long, default_value_t = 1_000_000)]
         rows: u64,
     },
+    /// Load a year of `--incidents` domestic abuse incidents (with earlier incidents and
+    /// MARAC referrals) into a scratch database and time that year's measures, overall
+    /// and by district, `--runs` times.
+    DvMeasures {
+        #[arg(long, default_value_t = 50_000)]
+        incidents: usize,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Load `--incidents` ASB incidents into an empty scratch database (or reuse the
+    /// ones it loaded before), then time the repeat-victims list and the hotspots in
+    /// process and over HTTP.
+    Asb {
+        #[arg(long, default_value_t = 100_000)]
+        incidents: u64,
+        /// On PostgreSQL, time the database as loaded, without the `VACUUM ANALYZE`
+        /// that autovacuum would run (as on a server whose autovacuum is off).
+        #[arg(long)]
+        as_loaded: bool,
+    },
+    /// Load an IOM cohort of `--members` (a tenth re-selected) with `--offences`
+    /// offences into a scratch database and time the re-offending measures of their
+    /// year, `--runs` times.
+    IomReoffending {
+        #[arg(long, default_value_t = 2_000)]
+        members: u64,
+        #[arg(long, default_value_t = 100_000)]
+        offences: u64,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 pub async fn run(store: &Store, action: BenchAction) -> anyhow::Result<()> {
     match action {
         BenchAction::Audit { events } => super::audit::bench(store, events).await,
         BenchAction::PoliceUk { rows } => super::import::bench(store, rows).await,
+        BenchAction::DvMeasures { incidents, runs } => {
+            super::bench_dv::run(store, incidents, runs).await
+        }
+        BenchAction::Asb {
+            incidents,
+            as_loaded,
+        } => super::bench_asb::bench(store, incidents, !as_loaded).await,
+        BenchAction::IomReoffending {
+            members,
+            offences,
+            runs,
+        } => super::bench_iom::run(store, members, offences, runs).await,
     }
 }

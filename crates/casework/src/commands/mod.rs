@@ -1,6 +1,10 @@
 pub mod audit;
 pub mod bench;
+mod bench_asb;
+mod bench_dv;
+mod bench_iom;
 pub mod import;
+mod import_offences;
 mod migrate;
 mod plan;
 mod serve;

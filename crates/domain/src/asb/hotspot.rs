@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use crate::calendar::Period;
+use crate::FieldError;
+use crate::calendar::{FinancialYear, Period, Quarter};
 
 impl Period {
     /// The period just before this one, of the same length, for "compared with last
@@ -48,11 +49,107 @@ fn whole_months(period: &Period) -> Option<u32> {
     u32::try_from(months).ok()
 }
 
+/// The plan-year quarter (Q1 = April to June, ...) that `day` falls in.
+pub fn quarter_containing(day: NaiveDate) -> Period {
+    let year = FinancialYear::containing(day);
+    Quarter::ALL
+        .into_iter()
+        .map(|q| year.quarter(q))
+        .find(|period| period.contains(day))
+        .unwrap_or_else(|| year.quarter(Quarter::Q1))
+}
+
+/// The period hotspots show unless asked for another: the last whole quarter before
+/// the one `today` is in (on 15 May 2012, January to March 2012), so a whole quarter
+/// is compared with the whole quarter before it, as the Tactical Delivery Group
+/// reports. The quarter so far would be compared with a stub of as many days and,
+/// early in a quarter, would show almost nothing.
+pub fn default_hotspot_period(today: NaiveDate) -> Period {
+    let this_quarter = quarter_containing(today);
+    quarter_containing(this_quarter.from.pred_opt().unwrap_or(this_quarter.from))
+}
+
+/// The period asked for, from `from` and `to` as typed (`YYYY-MM-DD`, both days
+/// included; blank is the same as not given). Neither: [`default_hotspot_period`].
+/// Only `from`: from then up to `today`. Only `to`: refused, as is a first day after
+/// the last. Every bad field is named.
+pub fn hotspot_period(
+    from: Option<&str>,
+    to: Option<&str>,
+    today: NaiveDate,
+) -> Result<Period, Vec<FieldError>> {
+    let (from_text, to_text) = (given(from), given(to));
+    let mut errors = Vec::new();
+    let from = from_text.and_then(|text| {
+        let day = parse_day(text);
+        if day.is_none() {
+            errors.push(FieldError::new(
+                "from",
+                "Give the first day as a date, for example 2012-04-01.",
+            ));
+        }
+        day
+    });
+    let to = to_text.and_then(|text| {
+        let day = parse_day(text);
+        if day.is_none() {
+            errors.push(FieldError::new(
+                "to",
+                "Give the last day as a date, for example 2012-06-30.",
+            ));
+        }
+        day
+    });
+    if from_text.is_none() && to_text.is_some() {
+        errors.push(FieldError::new(
+            "from",
+            "Give the first day too, or leave both days empty for the last whole quarter.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let Some(from) = from else {
+        return Ok(default_hotspot_period(today));
+    };
+    let to = to.unwrap_or(today);
+    if from > to {
+        return Err(vec![FieldError::new(
+            "from",
+            "The first day must not be after the last day.",
+        )]);
+    }
+    Ok(Period { from, to })
+}
+
+/// Text with something in it, trimmed.
+fn given(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// A day written exactly `YYYY-MM-DD`.
+fn parse_day(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 /// One ward's counts for one period, as the store returns them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WardCounts {
     pub ward: String,
     pub incidents: u64,
+    pub alcohol_related: u64,
+    pub youth_related: u64,
     /// Incidents flagged both alcohol-related and youth-related.
     pub alcohol_related_youth: u64,
     pub criminal_damage: u64,
@@ -72,6 +169,8 @@ pub struct Hotspot {
     /// The change as a whole percentage of the previous period's, rounded half away
     /// from zero; `None` when the previous period had none (no percentage of nothing).
     pub change_percent: Option<i64>,
+    pub alcohol_related: u64,
+    pub youth_related: u64,
     pub alcohol_related_youth: u64,
     pub criminal_damage: u64,
     pub deliberate_fire: u64,
@@ -85,6 +184,8 @@ pub fn rank_hotspots(current: &[WardCounts], previous: &[WardCounts]) -> Vec<Hot
     for counts in current {
         let (now, _) = wards.entry(counts.ward.as_str()).or_default();
         now.incidents += counts.incidents;
+        now.alcohol_related += counts.alcohol_related;
+        now.youth_related += counts.youth_related;
         now.alcohol_related_youth += counts.alcohol_related_youth;
         now.criminal_damage += counts.criminal_damage;
         now.deliberate_fire += counts.deliberate_fire;
@@ -103,6 +204,8 @@ pub fn rank_hotspots(current: &[WardCounts], previous: &[WardCounts]) -> Vec<Hot
                 previous_incidents: before,
                 change,
                 change_percent: percent(change, before),
+                alcohol_related: now.alcohol_related,
+                youth_related: now.youth_related,
                 alcohol_related_youth: now.alcohol_related_youth,
                 criminal_damage: now.criminal_damage,
                 deliberate_fire: now.deliberate_fire,
@@ -252,6 +355,8 @@ mod tests {
             WardCounts {
                 ward: "harbour".into(),
                 incidents: 9,
+                alcohol_related: 5,
+                youth_related: 4,
                 alcohol_related_youth: 3,
                 criminal_damage: 2,
                 deliberate_fire: 1,
@@ -259,24 +364,123 @@ mod tests {
             WardCounts {
                 ward: "harbour".into(),
                 incidents: 1,
+                alcohol_related: 1,
+                youth_related: 0,
                 alcohol_related_youth: 0,
                 criminal_damage: 1,
                 deliberate_fire: 0,
             },
         ];
-        let ranked = rank_hotspots(&current, &[]);
+        // The previous period's flags are not carried: only its incidents compare.
+        let previous = [WardCounts {
+            ward: "harbour".into(),
+            incidents: 4,
+            alcohol_related: 4,
+            youth_related: 4,
+            alcohol_related_youth: 4,
+            criminal_damage: 4,
+            deliberate_fire: 4,
+        }];
+        let ranked = rank_hotspots(&current, &previous);
         assert_eq!(ranked.len(), 1);
         let h = &ranked[0];
         assert_eq!(
             (
                 h.incidents,
+                h.previous_incidents,
+                h.alcohol_related,
+                h.youth_related,
                 h.alcohol_related_youth,
                 h.criminal_damage,
                 h.deliberate_fire
             ),
-            (10, 3, 3, 1)
+            (10, 4, 6, 4, 3, 3, 1)
         );
         assert!(rank_hotspots(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn the_default_is_the_last_whole_quarter() {
+        // In Q1 2012-13 (April to June 2012): Q4 of 2011-12.
+        assert_eq!(
+            default_hotspot_period(d(2012, 5, 15)),
+            period(d(2012, 1, 1), d(2012, 3, 31))
+        );
+        // The first and last days of a quarter still show the quarter before.
+        assert_eq!(
+            default_hotspot_period(d(2012, 4, 1)),
+            period(d(2012, 1, 1), d(2012, 3, 31))
+        );
+        assert_eq!(
+            default_hotspot_period(d(2012, 6, 30)),
+            period(d(2012, 1, 1), d(2012, 3, 31))
+        );
+        assert_eq!(
+            default_hotspot_period(d(2012, 7, 1)),
+            period(d(2012, 4, 1), d(2012, 6, 30))
+        );
+        // In Q4 (January to March 2013): Q3, October to December 2012.
+        assert_eq!(
+            default_hotspot_period(d(2013, 2, 28)),
+            period(d(2012, 10, 1), d(2012, 12, 31))
+        );
+        // And it is compared with the whole quarter before.
+        assert_eq!(
+            default_hotspot_period(d(2012, 5, 15)).previous_of_same_length(),
+            period(d(2011, 10, 1), d(2011, 12, 31))
+        );
+    }
+
+    #[test]
+    fn periods_are_read_from_both_days_or_neither() {
+        let today = d(2012, 8, 20);
+        assert_eq!(
+            hotspot_period(Some("2012-04-01"), Some("2012-06-30"), today),
+            Ok(period(d(2012, 4, 1), d(2012, 6, 30)))
+        );
+        assert_eq!(
+            hotspot_period(None, None, today),
+            Ok(default_hotspot_period(today))
+        );
+        assert_eq!(
+            hotspot_period(Some(" "), Some(""), today),
+            Ok(default_hotspot_period(today))
+        );
+        // Only the first day: up to today.
+        assert_eq!(
+            hotspot_period(Some("2012-08-01"), None, today),
+            Ok(period(d(2012, 8, 1), today))
+        );
+        // One day is a period.
+        assert_eq!(
+            hotspot_period(Some("2012-05-05"), Some("2012-05-05"), today),
+            Ok(period(d(2012, 5, 5), d(2012, 5, 5)))
+        );
+    }
+
+    #[test]
+    fn bad_days_are_named() {
+        let today = d(2012, 8, 20);
+        let fields = |from: Option<&str>, to: Option<&str>| -> Vec<String> {
+            hotspot_period(from, to, today)
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(fields(Some("2012-13-01"), Some("2012-06-30")), ["from"]);
+        assert_eq!(fields(Some("2012-04-01"), Some("30/06/2012")), ["to"]);
+        assert_eq!(
+            fields(Some("yesterday"), Some("2012-02-30")),
+            ["from", "to"]
+        );
+        assert_eq!(fields(Some("2012-4-1"), None), ["from"]);
+        assert_eq!(fields(Some("+2012-04-01"), None), ["from"]);
+        assert_eq!(fields(None, Some("2012-06-30")), ["from"]);
+        assert_eq!(fields(Some("2012-07-01"), Some("2012-06-30")), ["from"]);
+        // A first day after today with no last day is after the last day.
+        assert_eq!(fields(Some("2012-08-21"), None), ["from"]);
     }
 
     #[test]

@@ -18,8 +18,10 @@ pub mod risk;
 pub mod working_days;
 
 pub use case_reference::CaseReference;
-pub use case_review::{CaseReview, CaseReviewDeadlines, CaseReviewStep};
-pub use contact::{ContactStandard, contact_overdue};
+pub use case_review::{
+    CaseReview, CaseReviewDeadlines, CaseReviewStep, check_applied_on, check_step_done_on,
+};
+pub use contact::{ContactStandard, check_contacted_at, contact_overdue};
 pub use hotspot::{Hotspot, WardCounts, rank_hotspots};
 pub use incident::{Category, Incident, IncidentInput, Perpetrators};
 pub use instrument::{AsbInstrument, Question};

@@ -2,9 +2,19 @@
 //! perpetrators, recording risk assessments, and the incident dates the repeat-victim
 //! rule counts. The rules themselves are `casework_domain::asb`.
 
+mod case_review;
 mod cases;
+mod contact;
+mod hotspots;
 mod incidents;
+mod reach;
 mod repeat_victims;
+
+pub use repeat_victims::{CaseLink, RepeatVictimLine};
+
+pub use case_review::StepDone;
+pub use case_review::{CaseReviewApplication, NewCaseReview, OpenCaseReview};
+pub use contact::{ContactOverdue, OVERDUE_LIST_LIMIT};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
@@ -77,6 +87,9 @@ pub struct IncidentRecord {
     pub perpetrator_ids: Vec<Uuid>,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
+    /// When the victim's first contact is due; none for a police report.
+    pub contact_due_at: Option<DateTime<Utc>>,
+    pub victim_contacted_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,12 +132,4 @@ pub struct CaseLine {
     pub ward: String,
     pub opened_at: DateTime<Utc>,
     pub tier: Option<RiskTier>,
-}
-
-/// A repeat victim found for a district, with the incidents that count.
-#[derive(Debug, Clone, Serialize)]
-pub struct RepeatVictimLine {
-    pub person: Option<Person>,
-    pub person_id: Uuid,
-    pub incidents_in_window: u32,
 }

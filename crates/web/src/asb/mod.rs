@@ -4,7 +4,11 @@
 //! change commits with its audit event.
 
 mod api;
+mod case_work;
+mod hotspot_chart;
+mod hotspots;
 mod pages;
+mod repeat_victims;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -13,7 +17,8 @@ use casework_audit::AuditAction;
 use casework_domain::FieldError;
 use casework_domain::access::{self, Actor, CaseKind};
 use casework_domain::asb::{
-    Answers, Assessment, Incident, IncidentInput, RepeatVictimRule, RiskTier,
+    Answers, Assessment, CaseReview, ContactStandard, Incident, IncidentInput, RepeatVictimRule,
+    RiskTier,
 };
 use casework_domain::calendar::uk_day;
 use casework_store::asb::{NewAsbCase, asb_instrument};
@@ -30,14 +35,22 @@ use crate::{AppError, AppState};
 
 pub fn pages() -> Router<AppState> {
     pages::router()
+        .merge(case_work::router())
+        .merge(repeat_victims::pages())
+        .merge(hotspots::pages())
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
     api::router()
+        .merge(repeat_victims::api())
+        .merge(hotspots::api())
 }
 
 /// The flag a repeat victim of ASB carries.
 pub const REPEAT_VICTIM: &str = "asb-repeat-victim";
+
+/// The flag of someone who has complained often enough to ask for an ASB Case Review.
+pub const CASE_REVIEW_THRESHOLD: &str = "asb-case-review-threshold";
 
 /// Which of `people` are repeat victims today, under the partnership's current
 /// settings (one query for all of them).
@@ -51,7 +64,7 @@ pub async fn repeat_victims(state: &AppState, people: &[Uuid]) -> Result<HashSet
 }
 
 /// The ASB flags of one person, as far as the actor may know them: only those who
-/// work ASB cases see who is a repeat victim.
+/// work ASB cases see who is a repeat victim or may apply for a Case Review.
 pub async fn person_flags(
     state: &AppState,
     actor: &Actor,
@@ -60,12 +73,36 @@ pub async fn person_flags(
     if !access::works_kind(actor, CaseKind::Asb) {
         return Ok(Vec::new());
     }
-    let found = repeat_victims(state, &[person]).await?;
-    Ok(if found.contains(&person) {
-        vec![REPEAT_VICTIM.to_string()]
-    } else {
-        Vec::new()
-    })
+    let settings = state.store.settings().await?;
+    let today = uk_day(Utc::now());
+    let repeat = RepeatVictimRule::from_settings(&settings);
+    let review = CaseReview::from_settings(&settings);
+    // One read covers both windows: the longer of the two.
+    let since = repeat.window(today).from.min(review.window(today).from);
+    let days: Vec<_> = state
+        .store
+        .victim_incident_days(&[person], since)
+        .await?
+        .into_iter()
+        .map(|(_, day)| day)
+        .collect();
+    let mut flags = Vec::new();
+    if repeat.is_repeat_victim(&days, today) {
+        flags.push(REPEAT_VICTIM.to_string());
+    }
+    if review.meets_threshold(&days, today) {
+        flags.push(CASE_REVIEW_THRESHOLD.to_string());
+    }
+    Ok(flags)
+}
+
+/// A flag in words, for pages.
+pub fn flag_words(flag: &str) -> Option<&'static str> {
+    match flag {
+        REPEAT_VICTIM => Some("Repeat victim of ASB"),
+        CASE_REVIEW_THRESHOLD => Some("May apply for an ASB Case Review"),
+        _ => None,
+    }
 }
 
 /// Refuses actors whose roles do not open ASB cases.
@@ -150,17 +187,6 @@ async fn check_incident(
         .map_err(AppError::Invalid)
 }
 
-/// Refuses changes to a closed case.
-fn still_open(open: bool) -> Result<(), AppError> {
-    if open {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "The case is closed: re-open it before adding to it.".into(),
-        ))
-    }
-}
-
 /// Logs an incident on an open case (after the guard allowed `Edit`), audited in the
 /// same transaction. Returns its id.
 async fn log_incident(
@@ -169,16 +195,12 @@ async fn log_incident(
     id: Uuid,
     incident: &Incident,
 ) -> Result<Uuid, AppError> {
-    let case = state
-        .store
-        .case(state.store.connection(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    still_open(case.is_open())?;
+    crate::cases::open_case(state, id).await?;
+    let contact = ContactStandard::from_settings(&state.store.settings().await?);
     let txn = state.store.begin_write().await?;
     let incident_id = state
         .store
-        .log_incident(&txn, id, incident, current.user.id, Utc::now())
+        .log_incident(&txn, id, incident, contact, current.user.id, Utc::now())
         .await?;
     let mut subjects = incident.victim_ids.clone();
     if let casework_domain::asb::Perpetrators::Known(ids) = &incident.perpetrators {
@@ -238,12 +260,7 @@ async fn record_assessment(
     answers: &BTreeMap<String, bool>,
     assessment: &Assessment,
 ) -> Result<Uuid, AppError> {
-    let case = state
-        .store
-        .case(state.store.connection(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    still_open(case.is_open())?;
+    let case = crate::cases::open_case(state, id).await?;
     let txn = state.store.begin_write().await?;
     let assessment_id = state
         .store
