@@ -3,6 +3,7 @@
 //! tests run in parallel.
 
 pub mod browser;
+pub mod http;
 pub mod matrix;
 
 use std::io::{BufRead, BufReader};

@@ -3,30 +3,13 @@
 //! field by field with nothing stored, and the access matrix's ASB rows over HTTP.
 
 use casework_audit::{AuditAction, AuditFilter};
-use casework_store::Store;
 use casework_store::asb::NewAsbCase;
+use casework_tests::http::{json_of, page, post, refused, store_of, submit};
 use casework_tests::matrix::{USERS, expected};
 use casework_tests::{TestApp, each_app};
 use chrono::{Duration, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("post")
-}
-
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    let got = response.status();
-    let body: Value = response.json().await.expect("json");
-    assert_eq!(got, status, "{body}");
-    body
-}
 
 async fn create_person(app: &TestApp, token: &str, forename: &str, surname: &str) -> String {
     let body = json_of(
@@ -41,10 +24,6 @@ async fn create_person(app: &TestApp, token: &str, forename: &str, surname: &str
     )
     .await;
     body["id"].as_str().expect("id").to_string()
-}
-
-async fn store_of(app: &TestApp) -> Store {
-    Store::connect(&app.database.url).await.expect("store")
 }
 
 fn ago(days: i64) -> String {
@@ -74,26 +53,6 @@ async fn answers(app: &TestApp, token: &str, yes: &[&str]) -> Value {
         map.insert(key.to_string(), Value::Bool(yes.contains(&key)));
     }
     Value::Object(map)
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-async fn refused(response: reqwest::Response) -> Vec<String> {
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
-    fields(&json_of(response, 422).await)
 }
 
 #[tokio::test]
@@ -629,37 +588,6 @@ async fn the_access_matrix_holds_for_asb_cases_over_http() {
         store.close().await;
     })
     .await;
-}
-
-async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
-    let response = client.get(app.url(path)).send().await.expect("page");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("html"))
-}
-
-async fn submit(
-    client: &reqwest::Client,
-    app: &TestApp,
-    form_page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String, String) {
-    let token = app.form_token(client, form_page).await;
-    let mut form = vec![("csrf_token", token.as_str())];
-    form.extend_from_slice(fields);
-    let response = client
-        .post(app.url(action))
-        .form(&form)
-        .send()
-        .await
-        .expect("post");
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().expect("ascii").to_string())
-        .unwrap_or_default();
-    (status, location, response.text().await.expect("html"))
 }
 
 #[tokio::test]

@@ -4,55 +4,9 @@
 //! nothing stored; re-selection; a housing need referred to a housing provider, which
 //! then sees that need and nothing else; and the pages.
 
+use casework_tests::http::{json_of, post, read, refused};
 use casework_tests::{TestApp, each_app};
 use serde_json::{Value, json};
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("post")
-}
-
-async fn read(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .bearer_auth(token)
-        .header("X-Access-Reason", "referral assessment")
-        .send()
-        .await
-        .expect("get")
-}
-
-async fn json_of(response: reqwest::Response, status: u16) -> Value {
-    let got = response.status();
-    let body: Value = response.json().await.expect("json");
-    assert_eq!(got, status, "{body}");
-    body
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-async fn refused(response: reqwest::Response) -> Vec<String> {
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
-    fields(&json_of(response, 422).await)
-}
 
 async fn person(app: &TestApp, token: &str, forename: &str) -> String {
     let body = json_of(
