@@ -6,10 +6,12 @@ use std::collections::HashMap;
 
 use casework_domain::FieldError;
 use casework_domain::access::{CaseFacts, CaseKind};
-use chrono::{DateTime, NaiveDate, Utc};
+use casework_domain::asb::CaseReference;
+use casework_domain::calendar::uk_day;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Query,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement, sea_query::Query,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -80,6 +82,72 @@ pub struct Share {
     pub shared_by: Uuid,
     pub shared_at: DateTime<Utc>,
     pub reason: String,
+}
+
+/// A case of any kind to store, once its module has checked the fields.
+pub(crate) struct NewCaseRow {
+    pub kind: CaseKind,
+    pub owner_agency: String,
+    pub lead_officer: Option<Uuid>,
+    pub logged_by: Uuid,
+    pub subject_person_id: Uuid,
+    pub ward_code: String,
+    pub summary: Option<String>,
+    pub opened_at: DateTime<Utc>,
+}
+
+/// Stores a case with the next reference of its kind and year (`ASB-2012-00042`).
+/// Call it inside the write transaction that also appends the audit event: the number
+/// is taken under the write lock (SQLite `BEGIN IMMEDIATE`; on PostgreSQL a transaction
+/// lock on the year, shared by every kind), and the unique index catches anything else.
+pub(crate) async fn insert_case(
+    conn: &impl ConnectionTrait,
+    new: NewCaseRow,
+) -> Result<case::Model, StoreError> {
+    let year = uk_day(new.opened_at).year();
+    if conn.get_database_backend() == DbBackend::Postgres {
+        // One opener at a time per year, until the transaction ends.
+        let key = 0x4341_5345_0000_i64 + i64::from(year);
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [key.into()],
+        ))
+        .await?;
+    }
+    let last: Option<Option<i32>> = case::Entity::find()
+        .select_only()
+        .column_as(case::Column::RefSequence.max(), "last")
+        .filter(case::Column::Kind.eq(new.kind.as_str()))
+        .filter(case::Column::RefYear.eq(year))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let sequence = last.flatten().unwrap_or(0) + 1;
+    let reference = u32::try_from(sequence)
+        .ok()
+        .and_then(|n| CaseReference::new(new.kind, year, n))
+        .ok_or_else(|| StoreError::Conflict(format!("No case numbers are left for {year}.")))?;
+    Ok(case::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        kind: Set(new.kind.as_str().to_string()),
+        reference: Set(reference.to_string()),
+        ref_year: Set(year),
+        ref_sequence: Set(sequence),
+        owner_agency: Set(new.owner_agency),
+        lead_officer: Set(new.lead_officer),
+        logged_by: Set(new.logged_by),
+        subject_person_id: Set(new.subject_person_id),
+        ward_code: Set(new.ward_code),
+        status: Set(OPEN.to_string()),
+        outcome: Set(None),
+        summary: Set(new.summary),
+        review_date: Set(None),
+        opened_at: Set(new.opened_at),
+        closed_at: Set(None),
+    }
+    .insert(conn)
+    .await?)
 }
 
 /// Cases owned by or shared with an agency: an agency's work queues. Lists built on

@@ -4,19 +4,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use casework_domain::FieldError;
 use casework_domain::access::CaseKind;
-use casework_domain::asb::{CaseReference, RiskTier};
-use casework_domain::calendar::uk_day;
-use chrono::Datelike;
+use casework_domain::asb::RiskTier;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::{
     AsbCase, AssessmentRecord, CaseLine, IncidentRecord, IncidentType, NewAsbCase, VICTIM,
 };
-use crate::cases::{Case, MAX_TEXT, OPEN, to_case};
+use crate::cases::{Case, MAX_TEXT, NewCaseRow, OPEN, insert_case, to_case};
 use crate::entities::{
     asb_assessment, asb_incident, asb_incident_person, asb_incident_type, case, person, ward,
 };
@@ -84,50 +81,19 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
-        let kind = CaseKind::Asb;
-        let year = uk_day(new.opened_at).year();
-        if conn.get_database_backend() == DbBackend::Postgres {
-            // One opener at a time per kind and year, until the transaction ends.
-            let key = 0x4341_5345_0000_i64 + i64::from(year);
-            conn.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock($1)",
-                [key.into()],
-            ))
-            .await?;
-        }
-        let last: Option<Option<i32>> = case::Entity::find()
-            .select_only()
-            .column_as(case::Column::RefSequence.max(), "last")
-            .filter(case::Column::Kind.eq(kind.as_str()))
-            .filter(case::Column::RefYear.eq(year))
-            .into_tuple()
-            .one(conn)
-            .await?;
-        let sequence = last.flatten().unwrap_or(0) + 1;
-        let reference = u32::try_from(sequence)
-            .ok()
-            .and_then(|n| CaseReference::new(kind, year, n))
-            .ok_or_else(|| StoreError::Conflict(format!("No case numbers are left for {year}.")))?;
-        let row = case::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            kind: Set(kind.as_str().to_string()),
-            reference: Set(reference.to_string()),
-            ref_year: Set(year),
-            ref_sequence: Set(sequence),
-            owner_agency: Set(new.owner_agency),
-            lead_officer: Set(new.lead_officer),
-            logged_by: Set(new.logged_by),
-            subject_person_id: Set(new.person_id),
-            ward_code: Set(ward_code),
-            status: Set(OPEN.to_string()),
-            outcome: Set(None),
-            summary: Set(summary),
-            review_date: Set(None),
-            opened_at: Set(new.opened_at),
-            closed_at: Set(None),
-        }
-        .insert(conn)
+        let row = insert_case(
+            conn,
+            NewCaseRow {
+                kind: CaseKind::Asb,
+                owner_agency: new.owner_agency,
+                lead_officer: new.lead_officer,
+                logged_by: new.logged_by,
+                subject_person_id: new.person_id,
+                ward_code,
+                summary,
+                opened_at: new.opened_at,
+            },
+        )
         .await?;
         to_case(row, Vec::new())
     }

@@ -6,21 +6,19 @@ use std::collections::{HashMap, HashSet};
 
 use casework_domain::FieldError;
 use casework_domain::access::{self, Actor, CaseAction, CaseKind, Decision};
-use casework_domain::asb::CaseReference;
-use casework_domain::calendar::uk_day;
 use casework_domain::dv::{DashLevel, MaracRule};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::{
     DvCase, DvCaseLine, NewDvCase, PersonDvCase, level, to_assessment, to_incident, to_referral,
 };
-use crate::cases::{Case, MAX_TEXT, OPEN, Share, to_case};
+use crate::cases::{Case, MAX_TEXT, NewCaseRow, OPEN, Share, insert_case, to_case};
 use crate::entities::{
     case, case_share, dv_assessment, dv_case, dv_incident, marac_referral, person, ward,
 };
@@ -96,51 +94,21 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Fields(errors));
         }
-        let year = uk_day(new.opened_at).year();
-        if conn.get_database_backend() == DbBackend::Postgres {
-            // The key ASB openers take: one opener of any kind at a time per year.
-            let key = 0x4341_5345_0000_i64 + i64::from(year);
-            conn.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock($1)",
-                [key.into()],
-            ))
-            .await?;
-        }
-        let last: Option<Option<i32>> = case::Entity::find()
-            .select_only()
-            .column_as(case::Column::RefSequence.max(), "last")
-            .filter(case::Column::Kind.eq(KIND.as_str()))
-            .filter(case::Column::RefYear.eq(year))
-            .into_tuple()
-            .one(conn)
-            .await?;
-        let sequence = last.flatten().unwrap_or(0) + 1;
-        let reference = u32::try_from(sequence)
-            .ok()
-            .and_then(|n| CaseReference::new(KIND, year, n))
-            .ok_or_else(|| StoreError::Conflict(format!("No case numbers are left for {year}.")))?;
-        let id = Uuid::new_v4();
-        let row = case::ActiveModel {
-            id: Set(id),
-            kind: Set(KIND.as_str().to_string()),
-            reference: Set(reference.to_string()),
-            ref_year: Set(year),
-            ref_sequence: Set(sequence),
-            owner_agency: Set(new.owner_agency),
-            lead_officer: Set(new.lead_officer),
-            logged_by: Set(new.logged_by),
-            subject_person_id: Set(new.victim_id),
-            ward_code: Set(ward_code),
-            status: Set(OPEN.to_string()),
-            outcome: Set(None),
-            summary: Set(summary),
-            review_date: Set(None),
-            opened_at: Set(new.opened_at),
-            closed_at: Set(None),
-        }
-        .insert(conn)
+        let row = insert_case(
+            conn,
+            NewCaseRow {
+                kind: KIND,
+                owner_agency: new.owner_agency,
+                lead_officer: new.lead_officer,
+                logged_by: new.logged_by,
+                subject_person_id: new.victim_id,
+                ward_code,
+                summary,
+                opened_at: new.opened_at,
+            },
+        )
         .await?;
+        let id = row.id;
         dv_case::ActiveModel {
             case_id: Set(id),
             perpetrator_id: Set(new.perpetrator_id),

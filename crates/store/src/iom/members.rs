@@ -4,18 +4,17 @@
 
 use casework_domain::FieldError;
 use casework_domain::access::CaseKind;
-use casework_domain::asb::CaseReference;
 use casework_domain::calendar::uk_day;
 use casework_domain::iom::{Deselection, Membership, Stream, TierChange};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::{IomMember, TierRecord, invalid, to_need, to_tier};
-use crate::cases::{CLOSED, MAX_TEXT, OPEN};
+use crate::cases::{CLOSED, MAX_TEXT, NewCaseRow, insert_case};
 use crate::entities::{
     case, iom_membership, iom_need, iom_need_referral, iom_tier_change, person, user, ward,
 };
@@ -144,29 +143,21 @@ impl Store {
                 "a membership starts with a tier".into(),
             ));
         };
-        let year = uk_day(new.now).year();
-        let (reference, sequence) = next_reference(conn, year).await?;
-        let id = Uuid::new_v4();
-        case::ActiveModel {
-            id: Set(id),
-            kind: Set(KIND.as_str().to_string()),
-            reference: Set(reference),
-            ref_year: Set(year),
-            ref_sequence: Set(sequence),
-            owner_agency: Set(new.owner_agency),
-            lead_officer: Set(new.lead_officer),
-            logged_by: Set(new.logged_by),
-            subject_person_id: Set(new.person_id),
-            ward_code: Set(ward_code),
-            status: Set(OPEN.to_string()),
-            outcome: Set(None),
-            summary: Set(None),
-            review_date: Set(None),
-            opened_at: Set(new.now),
-            closed_at: Set(None),
-        }
-        .insert(conn)
-        .await?;
+        let id = insert_case(
+            conn,
+            NewCaseRow {
+                kind: KIND,
+                owner_agency: new.owner_agency,
+                lead_officer: new.lead_officer,
+                logged_by: new.logged_by,
+                subject_person_id: new.person_id,
+                ward_code,
+                summary: None,
+                opened_at: new.now,
+            },
+        )
+        .await?
+        .id;
         iom_membership::ActiveModel {
             case_id: Set(id),
             person_id: Set(new.person_id),
@@ -328,35 +319,4 @@ async fn insert_tier(
     .insert(conn)
     .await?;
     to_tier(row)
-}
-
-/// The next IOM reference of the year, taken under the lock every case opener takes.
-async fn next_reference(
-    conn: &impl ConnectionTrait,
-    year: i32,
-) -> Result<(String, i32), StoreError> {
-    if conn.get_database_backend() == DbBackend::Postgres {
-        // The key ASB and DV openers take: one opener of any kind at a time per year.
-        let key = 0x4341_5345_0000_i64 + i64::from(year);
-        conn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [key.into()],
-        ))
-        .await?;
-    }
-    let last: Option<Option<i32>> = case::Entity::find()
-        .select_only()
-        .column_as(case::Column::RefSequence.max(), "last")
-        .filter(case::Column::Kind.eq(KIND.as_str()))
-        .filter(case::Column::RefYear.eq(year))
-        .into_tuple()
-        .one(conn)
-        .await?;
-    let sequence = last.flatten().unwrap_or(0) + 1;
-    let reference = u32::try_from(sequence)
-        .ok()
-        .and_then(|n| CaseReference::new(KIND, year, n))
-        .ok_or_else(|| StoreError::Conflict(format!("No case numbers are left for {year}.")))?;
-    Ok((reference.to_string(), sequence))
 }
