@@ -21,7 +21,7 @@ use casework_domain::asb::{
 };
 use casework_domain::calendar::{uk_date, uk_day, uk_local_to_utc};
 use casework_domain::case_work::parse_correction_reason;
-use casework_store::asb::{NewCaseReview, StepDone};
+use casework_store::asb::{IncidentRecord, NewCaseReview, StepDone};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
@@ -305,12 +305,7 @@ async fn record_contact(
             })?;
         let contacted_at = uk_local_to_utc(local);
         cases::open_case(&state, id).await?;
-        let case = state.store.asb_case(id).await?.ok_or(AppError::NotFound)?;
-        let incident = case
-            .incidents
-            .iter()
-            .find(|i| i.id == incident_id)
-            .ok_or(AppError::NotFound)?;
+        let incident = incident_on(&state, id, incident_id).await?;
         if incident.contact_due_at.is_none() {
             return Err(invalid(FieldError::new(
                 "contacted_at",
@@ -380,7 +375,12 @@ async fn move_incident(
             .map_err(|_| unknown())?;
         cases::open_case(&state, id).await?;
         cases::open_case(&state, to).await.map_err(|_| unknown())?;
-        let people = incident_people(&state, id, incident_id).await?;
+        let incident = incident_on(&state, id, incident_id).await?;
+        let people: Vec<Uuid> = incident
+            .victim_ids
+            .into_iter()
+            .chain(incident.perpetrator_ids)
+            .collect();
         let txn = state.store.begin_write().await?;
         state.store.move_incident(&txn, id, incident_id, to).await?;
         let event = |case: Uuid, direction: &str| {
@@ -423,12 +423,7 @@ async fn remove_incident(
     let done = async {
         let reason = parse_correction_reason(&form.reason).map_err(invalid)?;
         cases::open_case(&state, id).await?;
-        let case = state.store.asb_case(id).await?.ok_or(AppError::NotFound)?;
-        let incident = case
-            .incidents
-            .into_iter()
-            .find(|i| i.id == incident_id)
-            .ok_or(AppError::NotFound)?;
+        let incident = incident_on(&state, id, incident_id).await?;
         let txn = state.store.begin_write().await?;
         let people = state.store.remove_incident(&txn, id, incident_id).await?;
         let mut event = current
@@ -447,27 +442,21 @@ async fn remove_incident(
     .await
 }
 
-/// The victims and perpetrators of one incident on a case.
-async fn incident_people(
+/// One incident of an ASB case, or 404.
+async fn incident_on(
     state: &AppState,
     case_id: Uuid,
     incident_id: Uuid,
-) -> Result<Vec<Uuid>, AppError> {
+) -> Result<IncidentRecord, AppError> {
     let case = state
         .store
         .asb_case(case_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let incident = case
-        .incidents
+    case.incidents
         .into_iter()
         .find(|i| i.id == incident_id)
-        .ok_or(AppError::NotFound)?;
-    Ok(incident
-        .victim_ids
-        .into_iter()
-        .chain(incident.perpetrator_ids)
-        .collect())
+        .ok_or(AppError::NotFound)
 }
 
 // ---------------------------------------------------------------- work queues
