@@ -96,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit_log::router())
         .merge(plan::pages())
         .merge(people::pages())
+        .merge(cases::reason::router())
         .merge(open_data::pages())
         .merge(asb::pages())
         .merge(dv::pages())

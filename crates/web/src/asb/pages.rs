@@ -15,7 +15,6 @@ use axum::{Form, Router};
 use casework_audit::AuditAction;
 use casework_domain::FieldError;
 use casework_domain::access::{self, CaseAction, CaseFacts, CaseKind, Decision};
-use casework_domain::access_reason::AccessReason;
 use casework_domain::asb::{CaseReviewStep, Category, IncidentInput, RiskTier, contact_overdue};
 use casework_domain::calendar::{uk_date, uk_day, uk_local_to_utc};
 use casework_store::asb::{CaseLine, CaseReviewApplication, asb_instrument};
@@ -25,7 +24,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
-use crate::cases::{self, ENTITY, guard, page_reason, working_on};
+use crate::cases::reason::Why;
+use crate::cases::{self, ENTITY, guard};
 use crate::chrome::Chrome;
 use crate::{AppError, AppState, HtmlError};
 
@@ -34,7 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/asb/cases", get(list).post(create))
         .route("/asb/cases/new", get(new_form))
         .route("/asb/cases/{id}", get(view))
-        .route("/asb/cases/{id}/reason", post(give_reason))
         .route(
             "/asb/cases/{id}/incidents",
             get(incident_form).post(add_incident),
@@ -85,13 +84,6 @@ fn tag(tier: RiskTier) -> TierTag {
 
 pub(super) fn when(at: DateTime<Utc>) -> String {
     format!("{} {}", uk_date(uk_day(at)), at.format("%H:%M UTC"))
-}
-
-fn session_of(current: &CurrentUser) -> Result<&tower_sessions::Session, AppError> {
-    current
-        .session
-        .as_ref()
-        .ok_or_else(|| AppError::Internal("page without a session".into()))
 }
 
 // ---------------------------------------------------------------- the list
@@ -384,36 +376,6 @@ pub(super) struct CaseForms {
     pub errors: Vec<FieldError>,
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/reason.html")]
-struct ReasonPage {
-    chrome: Chrome,
-    action: String,
-    reference: String,
-    choices: Vec<(&'static str, &'static str)>,
-    errors: Vec<FieldError>,
-}
-
-async fn reason_page(
-    state: &AppState,
-    current: &CurrentUser,
-    id: Uuid,
-    errors: Vec<FieldError>,
-) -> Result<ReasonPage, HtmlError> {
-    let case = state
-        .store
-        .case(state.store.connection(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(ReasonPage {
-        chrome: Chrome::for_user(current),
-        action: format!("/asb/cases/{id}/reason"),
-        reference: case.reference,
-        choices: AccessReason::CHOICES.to_vec(),
-        errors,
-    })
-}
-
 /// The case page, or the question why when the actor is not working on the case and
 /// has given no reason this session. The read is audited before the page is made.
 async fn case_page(
@@ -423,13 +385,11 @@ async fn case_page(
     facts: &CaseFacts,
     forms: CaseForms,
 ) -> Result<Response, HtmlError> {
+    let reason = match cases::reason::why(state, current, id, facts).await? {
+        Why::Known(reason) => reason,
+        Why::Ask(question) => return Ok(question),
+    };
     let actor = current.actor();
-    let reason = page_reason(current, id).await;
-    if reason.is_none() && !working_on(&actor, facts) {
-        return Ok(reason_page(state, current, id, Vec::new())
-            .await?
-            .into_response());
-    }
     let case = state.store.asb_case(id).await?.ok_or(AppError::NotFound)?;
     let people: Vec<Uuid> = case.people().into_iter().collect();
     let mut event = current
@@ -633,35 +593,6 @@ async fn view(
 ) -> Result<Response, HtmlError> {
     let facts = guard(&state, &current, id, Some(CaseKind::Asb), CaseAction::View).await?;
     case_page(&state, &current, id, &facts, CaseForms::default()).await
-}
-
-#[derive(Deserialize)]
-struct ReasonForm {
-    reason: Option<String>,
-    reason_text: Option<String>,
-}
-
-async fn give_reason(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(id): Path<Uuid>,
-    Form(form): Form<ReasonForm>,
-) -> Result<Response, HtmlError> {
-    guard(&state, &current, id, Some(CaseKind::Asb), CaseAction::View).await?;
-    match AccessReason::from_form(
-        form.reason.as_deref().unwrap_or_default(),
-        form.reason_text.as_deref().unwrap_or_default(),
-    ) {
-        Ok(reason) => {
-            crate::people::remember_reason(session_of(&current)?, id, &reason).await?;
-            Ok(Redirect::to(&format!("/asb/cases/{id}")).into_response())
-        }
-        Err(error) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            reason_page(&state, &current, id, vec![error]).await?,
-        )
-            .into_response()),
-    }
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 //! sharing with another agency, closing, and the case's audit trail.
 
 mod api;
+pub mod reason;
 
 use std::collections::BTreeSet;
 

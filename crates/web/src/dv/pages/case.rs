@@ -10,16 +10,16 @@ use axum::response::{IntoResponse, Response};
 use casework_audit::AuditAction;
 use casework_domain::FieldError;
 use casework_domain::access::{self, CaseAction, CaseFacts, CaseKind, Decision};
-use casework_domain::access_reason::AccessReason;
 use casework_domain::calendar::uk_date;
 use casework_domain::dv::is_first_time_report;
 use casework_store::reference::Agency;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{LevelTag, back_to, reporter_words, session_of, tag, when, yes_no};
+use super::{LevelTag, back_to, reporter_words, tag, when, yes_no};
 use crate::auth::CurrentUser;
-use crate::cases::{self, ENTITY, guard, page_reason, working_on};
+use crate::cases::reason::Why;
+use crate::cases::{self, ENTITY, guard};
 use crate::chrome::Chrome;
 use crate::dv::reasons_in_words;
 use crate::{AppError, AppState, HtmlError};
@@ -105,36 +105,6 @@ struct CaseForms {
     errors: Vec<FieldError>,
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/reason.html")]
-struct ReasonPage {
-    chrome: Chrome,
-    action: String,
-    reference: String,
-    choices: Vec<(&'static str, &'static str)>,
-    errors: Vec<FieldError>,
-}
-
-async fn reason_page(
-    state: &AppState,
-    current: &CurrentUser,
-    id: Uuid,
-    errors: Vec<FieldError>,
-) -> Result<ReasonPage, HtmlError> {
-    let case = state
-        .store
-        .case(state.store.connection(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(ReasonPage {
-        chrome: Chrome::for_user(current),
-        action: format!("/dv/cases/{id}/reason"),
-        reference: case.reference,
-        choices: AccessReason::CHOICES.to_vec(),
-        errors,
-    })
-}
-
 /// The case page, or the question why when the actor is not working on the case and
 /// has given no reason this session. The read is audited before the page is made.
 async fn case_page(
@@ -144,13 +114,11 @@ async fn case_page(
     facts: &CaseFacts,
     forms: CaseForms,
 ) -> Result<Response, HtmlError> {
+    let reason = match cases::reason::why(state, current, id, facts).await? {
+        Why::Known(reason) => reason,
+        Why::Ask(question) => return Ok(question),
+    };
     let actor = current.actor();
-    let reason = page_reason(current, id).await;
-    if reason.is_none() && !working_on(&actor, facts) {
-        return Ok(reason_page(state, current, id, Vec::new())
-            .await?
-            .into_response());
-    }
     let case = crate::dv::load(state, id).await?;
     let people = case.people();
     let mut event = current
@@ -279,42 +247,6 @@ pub(super) async fn view(
     )
     .await?;
     case_page(&state, &current, id, &facts, CaseForms::default()).await
-}
-
-#[derive(Deserialize)]
-pub(super) struct ReasonForm {
-    reason: Option<String>,
-    reason_text: Option<String>,
-}
-
-pub(super) async fn give_reason(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(id): Path<Uuid>,
-    Form(form): Form<ReasonForm>,
-) -> Result<Response, HtmlError> {
-    guard(
-        &state,
-        &current,
-        id,
-        Some(CaseKind::DomesticAbuse),
-        CaseAction::View,
-    )
-    .await?;
-    match AccessReason::from_form(
-        form.reason.as_deref().unwrap_or_default(),
-        form.reason_text.as_deref().unwrap_or_default(),
-    ) {
-        Ok(reason) => {
-            crate::people::remember_reason(session_of(&current)?, id, &reason).await?;
-            Ok(back_to(id))
-        }
-        Err(error) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            reason_page(&state, &current, id, vec![error]).await?,
-        )
-            .into_response()),
-    }
 }
 
 #[derive(Deserialize)]

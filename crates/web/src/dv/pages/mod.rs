@@ -37,7 +37,6 @@ pub fn router() -> Router<AppState> {
         .route("/dv/cases", get(list).post(create))
         .route("/dv/cases/new", get(new_form))
         .route("/dv/cases/{id}", get(case::view))
-        .route("/dv/cases/{id}/reason", post(case::give_reason))
         .route(
             "/dv/cases/{id}/incidents",
             get(forms::incident_form).post(forms::add_incident),
@@ -101,13 +100,6 @@ fn reporter_words(r: ReportedBy) -> &'static str {
         ReportedBy::Agency => "Another agency",
         ReportedBy::Victim => "The victim",
     }
-}
-
-fn session_of(current: &CurrentUser) -> Result<&tower_sessions::Session, AppError> {
-    current
-        .session
-        .as_ref()
-        .ok_or_else(|| AppError::Internal("page without a session".into()))
 }
 
 /// Refuses, as if nothing were there, roles that do not work domestic abuse cases.

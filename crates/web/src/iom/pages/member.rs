@@ -11,7 +11,6 @@ use axum::{Form, Router};
 use casework_audit::AuditAction;
 use casework_domain::FieldError;
 use casework_domain::access::{self, CaseAction, CaseKind, Decision};
-use casework_domain::access_reason::AccessReason;
 use casework_domain::calendar::uk_date;
 use casework_domain::iom::{HousingTarget, MemberView, NeedStatus, OffenceInput, Pathway, Tier};
 use serde::Deserialize;
@@ -19,14 +18,14 @@ use uuid::Uuid;
 
 use super::{TierTag, back_to, tier_tag};
 use crate::auth::CurrentUser;
-use crate::cases::{ENTITY, guard, page_reason, working_on};
+use crate::cases::reason::Why;
+use crate::cases::{self, ENTITY, guard};
 use crate::chrome::Chrome;
 use crate::{AppError, AppState, HtmlError};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/iom/members/{id}", get(view))
-        .route("/iom/members/{id}/reason", post(give_reason))
         .route("/iom/members/{id}/tier", post(tier))
         .route("/iom/members/{id}/deselect", post(deselect))
         .route("/iom/members/{id}/needs", post(add_need))
@@ -85,32 +84,6 @@ struct OffenceLine {
     harm_weight: String,
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/reason.html")]
-struct ReasonPage {
-    chrome: Chrome,
-    action: String,
-    reference: String,
-    choices: Vec<(&'static str, &'static str)>,
-    errors: Vec<FieldError>,
-}
-
-async fn reason_page(
-    state: &AppState,
-    current: &CurrentUser,
-    id: Uuid,
-    errors: Vec<FieldError>,
-) -> Result<ReasonPage, HtmlError> {
-    let member = crate::iom::load(state, id).await?;
-    Ok(ReasonPage {
-        chrome: Chrome::for_user(current),
-        action: format!("/iom/members/{id}/reason"),
-        reference: member.case.reference,
-        choices: AccessReason::CHOICES.to_vec(),
-        errors,
-    })
-}
-
 /// The member page, or the question why for someone not working on it who has given
 /// no reason this session. The read is audited before the page is made.
 async fn member_page(
@@ -120,13 +93,11 @@ async fn member_page(
     errors: Vec<FieldError>,
 ) -> Result<Response, HtmlError> {
     let facts = guard(state, current, id, Some(CaseKind::Iom), CaseAction::View).await?;
+    let reason = match cases::reason::why(state, current, id, &facts).await? {
+        Why::Known(reason) => reason,
+        Why::Ask(question) => return Ok(question),
+    };
     let actor = current.actor();
-    let reason = page_reason(current, id).await;
-    if reason.is_none() && !working_on(&actor, &facts) {
-        return Ok(reason_page(state, current, id, Vec::new())
-            .await?
-            .into_response());
-    }
     let member = crate::iom::load(state, id).await?;
     let mut event = current
         .event(AuditAction::View)
@@ -285,39 +256,6 @@ async fn view(
     Path(id): Path<Uuid>,
 ) -> Result<Response, HtmlError> {
     member_page(&state, &current, id, Vec::new()).await
-}
-
-#[derive(Deserialize)]
-struct ReasonForm {
-    reason: Option<String>,
-    reason_text: Option<String>,
-}
-
-async fn give_reason(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(id): Path<Uuid>,
-    Form(form): Form<ReasonForm>,
-) -> Result<Response, HtmlError> {
-    guard(&state, &current, id, Some(CaseKind::Iom), CaseAction::View).await?;
-    match AccessReason::from_form(
-        form.reason.as_deref().unwrap_or_default(),
-        form.reason_text.as_deref().unwrap_or_default(),
-    ) {
-        Ok(reason) => {
-            let session = current
-                .session
-                .as_ref()
-                .ok_or_else(|| AppError::Internal("page without a session".into()))?;
-            crate::people::remember_reason(session, id, &reason).await?;
-            Ok(back_to(id))
-        }
-        Err(error) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            reason_page(&state, &current, id, vec![error]).await?,
-        )
-            .into_response()),
-    }
 }
 
 /// After a change: back to the page, or the page again with what was wrong.
