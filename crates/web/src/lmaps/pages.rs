@@ -1,0 +1,521 @@
+//! LMAPS pages: the meetings of your agency and a form to create one; a meeting's
+//! agenda (print stylesheet, CSV), the chair's controls and the minutes. Every change
+//! goes through the same functions as the API.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use casework_domain::FieldError;
+use casework_domain::calendar::uk_date;
+use casework_domain::lmaps::{MeetingStatus, Reason, may_run_meetings};
+use casework_store::lmaps::{Attendee, Meeting};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{ActionForm, MeetingForm, MinutesForm, VisibleItem, meeting_for};
+use crate::auth::CurrentUser;
+use crate::chrome::Chrome;
+use crate::{AppError, AppState, HtmlError};
+
+const PRINT_CSS: &str = include_str!("../../static/lmaps-print.css");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/lmaps", get(meetings))
+        .route("/lmaps/meetings", post(create))
+        .route("/lmaps/meetings/{id}", get(meeting))
+        .route("/lmaps/meetings/{id}/propose", post(propose))
+        .route("/lmaps/meetings/{id}/items", post(choose))
+        .route("/lmaps/meetings/{id}/status", post(status))
+        .route("/lmaps/meetings/{id}/minutes", post(minutes))
+        .route("/lmaps/meetings/{id}/attendance", post(attendance))
+        .route("/lmaps/meetings/{id}/agenda.csv", get(agenda_csv))
+        .route("/static/lmaps-print.css", get(print_css))
+}
+
+async fn print_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        PRINT_CSS,
+    )
+}
+
+fn members_only(current: &CurrentUser) -> Result<(), AppError> {
+    if may_run_meetings(&current.actor()) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn back_to(id: Uuid) -> Response {
+    Redirect::to(&format!("/lmaps/meetings/{id}")).into_response()
+}
+
+// ---------------------------------------------------------------- the list
+
+struct MeetingLine {
+    id: Uuid,
+    district: String,
+    held_on: String,
+    status: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "lmaps/meetings.html")]
+struct MeetingsPage {
+    chrome: Chrome,
+    errors: Vec<FieldError>,
+    lines: Vec<MeetingLine>,
+    districts: Vec<(String, String)>,
+    agencies: Vec<(String, String)>,
+    form: MeetingFormView,
+}
+
+#[derive(Default)]
+struct MeetingFormView {
+    district: String,
+    held_on: String,
+    invited: Vec<String>,
+}
+
+async fn meetings_page(
+    state: &AppState,
+    current: &CurrentUser,
+    form: MeetingFormView,
+    errors: Vec<FieldError>,
+) -> Result<MeetingsPage, AppError> {
+    let lines = state
+        .store
+        .lmaps_meetings_for_agency(&current.user.agency, 100)
+        .await?
+        .into_iter()
+        .map(|m| MeetingLine {
+            id: m.id,
+            district: m.district,
+            held_on: uk_date(m.held_on),
+            status: m.status.label(),
+        })
+        .collect();
+    Ok(MeetingsPage {
+        chrome: Chrome::for_user(current),
+        errors,
+        lines,
+        districts: state
+            .store
+            .districts()
+            .await?
+            .into_iter()
+            .map(|d| (d.code, d.name))
+            .collect(),
+        agencies: state
+            .store
+            .agencies()
+            .await?
+            .into_iter()
+            .map(|a| (a.code, a.name))
+            .collect(),
+        form,
+    })
+}
+
+async fn meetings(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Response, HtmlError> {
+    members_only(&current)?;
+    Ok(
+        meetings_page(&state, &current, MeetingFormView::default(), Vec::new())
+            .await?
+            .into_response(),
+    )
+}
+
+/// The form posts `invited_agencies` once per ticked box.
+async fn create(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, HtmlError> {
+    members_only(&current)?;
+    let value = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let form = MeetingForm {
+        district: value("district"),
+        held_on: value("held_on"),
+        invited_agencies: pairs
+            .iter()
+            .filter(|(k, _)| k == "invited_agencies")
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    match super::create(&state, &current, &form).await {
+        Ok(meeting) => Ok(back_to(meeting.id)),
+        Err(AppError::Invalid(errors)) => {
+            let view = MeetingFormView {
+                district: form.district,
+                held_on: form.held_on,
+                invited: form.invited_agencies,
+            };
+            let page = meetings_page(&state, &current, view, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- a meeting
+
+struct ItemLine {
+    case_id: Uuid,
+    reference: String,
+    kind: &'static str,
+    name: String,
+    ward: String,
+    reasons: Vec<&'static str>,
+    minutes: Vec<MinuteLine>,
+}
+
+struct MinuteLine {
+    kind: String,
+    summary: String,
+    decisions: String,
+    next_review: String,
+    reason: String,
+    recorded: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "lmaps/meeting.html")]
+struct MeetingPage {
+    chrome: Chrome,
+    errors: Vec<FieldError>,
+    id: Uuid,
+    district: String,
+    held_on: String,
+    held_on_iso: String,
+    status: &'static str,
+    invited: String,
+    is_chair: bool,
+    agenda_open: bool,
+    minutes_open: bool,
+    approved: bool,
+    next_status: Option<(&'static str, &'static str)>,
+    items: Vec<ItemLine>,
+    attendance: Vec<Attendee>,
+    agencies: Vec<(String, String)>,
+}
+
+fn kind_label(kind: casework_domain::access::CaseKind) -> &'static str {
+    use casework_domain::access::CaseKind;
+    match kind {
+        CaseKind::Asb => "ASB",
+        CaseKind::DomesticAbuse => "Domestic abuse",
+        CaseKind::Iom => "IOM",
+        CaseKind::PreventDeter => "Prevent & Deter",
+    }
+}
+
+fn name_of(item: &VisibleItem) -> String {
+    format!(
+        "{} {}",
+        item.forename.clone().unwrap_or_default(),
+        item.surname.clone().unwrap_or_default()
+    )
+    .trim()
+    .to_string()
+}
+
+async fn meeting_page(
+    state: &AppState,
+    current: &CurrentUser,
+    meeting: Meeting,
+    errors: Vec<FieldError>,
+) -> Result<MeetingPage, AppError> {
+    let (on, _) = super::visible_agenda(state, current, &meeting, "agenda").await?;
+    let (entries, attendance) = super::visible_minutes(state, current, &meeting).await?;
+    let items = on
+        .iter()
+        .map(|item| ItemLine {
+            case_id: item.entry.case_id,
+            reference: item.entry.reference.clone(),
+            kind: kind_label(item.entry.kind),
+            name: name_of(item),
+            ward: item.entry.ward.clone(),
+            reasons: item
+                .entry
+                .reasons
+                .iter()
+                .map(|r| Reason::label(*r))
+                .collect(),
+            minutes: entries
+                .iter()
+                .filter(|e| e.case_id == item.entry.case_id)
+                .map(|e| MinuteLine {
+                    kind: if e.kind == "correction" {
+                        "Correction".into()
+                    } else {
+                        "Minute".into()
+                    },
+                    summary: e.summary.clone(),
+                    decisions: e.decisions.clone(),
+                    next_review: e.next_review_date.map(uk_date).unwrap_or_default(),
+                    reason: e.reason.clone().unwrap_or_default(),
+                    recorded: e.recorded_at.format("%d/%m/%Y %H:%M").to_string(),
+                })
+                .collect(),
+        })
+        .collect();
+    let next_status = match meeting.status {
+        MeetingStatus::Planned => Some(("held", "Mark the meeting as held")),
+        MeetingStatus::Held => Some(("minutes-approved", "Approve the minutes")),
+        MeetingStatus::MinutesApproved => None,
+    };
+    Ok(MeetingPage {
+        chrome: Chrome::for_user(current),
+        errors,
+        id: meeting.id,
+        district: meeting.district.clone(),
+        held_on: uk_date(meeting.held_on),
+        held_on_iso: meeting.held_on.to_string(),
+        status: meeting.status.label(),
+        invited: meeting.invited_agencies.join(", "),
+        is_chair: meeting.chair_id == current.user.id,
+        agenda_open: meeting.status.agenda_open(),
+        minutes_open: meeting.status.minutes_open(),
+        approved: meeting.status == MeetingStatus::MinutesApproved,
+        next_status,
+        items,
+        attendance,
+        agencies: state
+            .store
+            .agencies()
+            .await?
+            .into_iter()
+            .map(|a| (a.code, a.name))
+            .collect(),
+    })
+}
+
+async fn meeting(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, HtmlError> {
+    let meeting = meeting_for(&state, &current, id).await?;
+    Ok(meeting_page(&state, &current, meeting, Vec::new())
+        .await?
+        .into_response())
+}
+
+/// Runs a change; bad input shows the meeting again with the problems named.
+async fn then_back(
+    state: &AppState,
+    current: &CurrentUser,
+    id: Uuid,
+    result: Result<(), AppError>,
+) -> Result<Response, HtmlError> {
+    match result {
+        Ok(()) => Ok(back_to(id)),
+        Err(AppError::Invalid(errors)) => {
+            let meeting = meeting_for(state, current, id).await?;
+            let page = meeting_page(state, current, meeting, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn propose(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, HtmlError> {
+    let meeting = meeting_for(&state, &current, id).await?;
+    let result = super::propose_again(&state, &current, &meeting)
+        .await
+        .map(|_| ());
+    then_back(&state, &current, id, result).await
+}
+
+#[derive(Deserialize)]
+struct ChoiceForm {
+    #[serde(default)]
+    case_id: String,
+    #[serde(default)]
+    action: String,
+    reason: Option<String>,
+}
+
+async fn choose(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ChoiceForm>,
+) -> Result<Response, HtmlError> {
+    let meeting = meeting_for(&state, &current, id).await?;
+    let case_id = Uuid::parse_str(form.case_id.trim()).ok();
+    let result = super::choose(
+        &state,
+        &current,
+        &meeting,
+        case_id,
+        &form.action,
+        form.reason.as_deref(),
+    )
+    .await;
+    then_back(&state, &current, id, result).await
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    to: String,
+}
+
+async fn status(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, HtmlError> {
+    let meeting = meeting_for(&state, &current, id).await?;
+    let result = super::move_to(&state, &current, &meeting, &form.to).await;
+    then_back(&state, &current, id, result).await
+}
+
+/// An item's minutes as the page posts them: one action at a time.
+#[derive(Deserialize)]
+struct MinutesPageForm {
+    #[serde(default)]
+    case_id: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    decisions: String,
+    next_review_date: Option<String>,
+    #[serde(default)]
+    action_description: String,
+    #[serde(default)]
+    action_agency: String,
+    action_officer: Option<String>,
+    #[serde(default)]
+    action_due_on: String,
+    correction_reason: Option<String>,
+}
+
+async fn minutes(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(form): Form<MinutesPageForm>,
+) -> Result<Response, HtmlError> {
+    let meeting = meeting_for(&state, &current, id).await?;
+    let has_action =
+        !form.action_description.trim().is_empty() || !form.action_due_on.trim().is_empty();
+    let minutes = MinutesForm {
+        case_id: form.case_id,
+        summary: form.summary,
+        decisions: form.decisions,
+        next_review_date: form.next_review_date,
+        actions: if has_action {
+            vec![ActionForm {
+                description: form.action_description,
+                agency: form.action_agency,
+                officer: form.action_officer,
+                due_on: form.action_due_on,
+            }]
+        } else {
+            Vec::new()
+        },
+        correction_reason: form.correction_reason,
+    };
+    let result = super::minute(&state, &current, &meeting, &minutes)
+        .await
+        .map(|_| ());
+    then_back(&state, &current, id, result).await
+}
+
+async fn attendance(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, HtmlError> {
+    let meeting = meeting_for(&state, &current, id).await?;
+    // One line per attendee: "agency-code: Name".
+    let text = pairs
+        .iter()
+        .find(|(k, _)| k == "attendance")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let attendees: Vec<Attendee> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let (agency, name) = line.split_once(':').unwrap_or(("", line));
+            Attendee {
+                agency: agency.trim().to_string(),
+                name: name.trim().to_string(),
+            }
+        })
+        .collect();
+    let result = super::attend(&state, &current, &meeting, &attendees).await;
+    then_back(&state, &current, id, result).await
+}
+
+/// Quotes a CSV field, and defuses spreadsheet formulas.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The agenda as the reader may see it, as CSV: reference, kind, name, ward, reasons.
+async fn agenda_csv(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, HtmlError> {
+    let meeting = meeting_for(&state, &current, id).await?;
+    let (on, _) = super::visible_agenda(&state, &current, &meeting, "agenda-csv").await?;
+    let mut out = String::from("reference,kind,name,ward,reasons\r\n");
+    for item in &on {
+        let reasons: Vec<&str> = item.entry.reasons.iter().map(|r| r.label()).collect();
+        out.push_str(&format!(
+            "{},{},{},{},{}\r\n",
+            csv_field(&item.entry.reference),
+            csv_field(kind_label(item.entry.kind)),
+            csv_field(&name_of(item)),
+            csv_field(&item.entry.ward),
+            csv_field(&reasons.join("; "))
+        ));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"lmaps-{}-{}-agenda.csv\"",
+                    meeting.district, meeting.held_on
+                ),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
