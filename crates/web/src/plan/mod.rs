@@ -1,4 +1,10 @@
-//! The Partnership Plan: the page people read and `GET /api/v1/plan`.
+//! The Partnership Plan: the page people read and `GET /api/v1/plan`; and the plan,
+//! measured (`report.rs`, `pages.rs`): the quarterly report, an aim's cases, entered
+//! figures and progress on the plan's actions.
+
+mod chart;
+mod pages;
+mod report;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -18,11 +24,28 @@ use crate::chrome::Chrome;
 use crate::{AppError, AppState, HtmlError};
 
 pub fn pages() -> Router<AppState> {
-    Router::new().route("/plan", get(plan_page))
+    Router::new()
+        .route("/plan", get(plan_page))
+        .route("/plan/{year}/report", get(pages::report_page))
+        .route("/plan/{year}/report.csv", get(pages::report_csv))
+        .route("/plan/{year}/aims/{id}/cases", get(pages::aim_cases_page))
+        .route(
+            "/plan/{year}/measures/{key}/figures",
+            axum::routing::post(pages::figure_form),
+        )
+        .route(
+            "/plan/{year}/actions/{id}/progress",
+            axum::routing::post(pages::progress_form),
+        )
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(plan_json))
+    OpenApiRouter::new()
+        .routes(routes!(plan_json))
+        .routes(routes!(report::report_api))
+        .routes(routes!(report::aim_cases_api))
+        .routes(routes!(report::figures_api))
+        .routes(routes!(report::progress_api))
 }
 
 #[derive(Template, WebTemplate)]
