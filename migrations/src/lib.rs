@@ -13,6 +13,9 @@ mod m20261128_000008_dv;
 mod m20261128_000009_case_work;
 mod m20261128_000010_asb_list_indexes;
 mod m20261128_000011_iom;
+mod m20261128_000012_referrals;
+mod m20261128_000013_lmaps;
+mod m20261128_000014_plan_measures;
 
 pub struct Migrator;
 
@@ -31,6 +34,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_case_work::Migration),
             Box::new(m20261128_000010_asb_list_indexes::Migration),
             Box::new(m20261128_000011_iom::Migration),
+            Box::new(m20261128_000012_referrals::Migration),
+            Box::new(m20261128_000013_lmaps::Migration),
+            Box::new(m20261128_000014_plan_measures::Migration),
         ]
     }
 }

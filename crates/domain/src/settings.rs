@@ -98,6 +98,18 @@ settings! {
         "Calendar months after entry to the IOM cohort in which a member's re-offending is counted";
     iom_proving_grace_months: "iom.proving-grace-months" = 6 in 0..=24,
         "Calendar months after a re-offending window in which its offences may still be proven";
+    pd_min_age: "prevent-deter.min-age" = 8 in 1..=25,
+        "Youngest age, on the referral date, at which a young person may be referred to Prevent & Deter";
+    pd_max_age: "prevent-deter.max-age" = 17 in 1..=25,
+        "Oldest age, on the referral date, at which a young person may be referred to Prevent & Deter";
+    pd_risk_factor_bar: "prevent-deter.risk-factor-bar" = 4 in 0..=12,
+        "Risk factors usually needed for a Prevent & Deter referral (fewer needs a reason)";
+    referral_decision_working_days: "referrals.decision-working-days" = 5 in 1..=60,
+        "Working days after a referral by which the receiving agency should accept or reject it";
+    lmaps_access_window_days: "lmaps.access-window-days" = 14 in 0..=90,
+        "Days after an LMAPS meeting during which its invited agencies may still read the agenda's cases";
+    plan_status_tolerance_percent: "plan.status-tolerance-percent" = 5 in 0..=50,
+        "Per cent either side of a measure's baseline within which its status is \"no change\"";
 }
 
 impl Settings {

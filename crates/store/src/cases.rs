@@ -54,7 +54,8 @@ impl Case {
         self.status == OPEN
     }
 
-    /// What the need-to-know policy needs. LMAPS agendas come with the LMAPS module.
+    /// What the need-to-know policy needs, without the LMAPS agendas the case is on:
+    /// `Store::case_facts` adds those (they depend on the day and a setting).
     pub fn facts(&self) -> CaseFacts {
         CaseFacts {
             kind: self.kind,
@@ -190,13 +191,11 @@ impl Store {
         to_case(row, shares).map(Some)
     }
 
-    /// The facts `domain::access::decide` needs about a case, or `None` when there is
+    /// The facts `domain::access::decide` needs about a case, including the agencies
+    /// whose open LMAPS meetings have it on their agenda today, or `None` when there is
     /// no such case.
     pub async fn case_facts(&self, id: Uuid) -> Result<Option<CaseFacts>, StoreError> {
-        Ok(self
-            .case(self.connection(), id)
-            .await?
-            .map(|case| case.facts()))
+        self.case_facts_now(id).await
     }
 
     /// The id of the case of `kind` with this reference (`ASB-2012-00042`), if any.

@@ -46,7 +46,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::cases::api())
         .merge(crate::asb::api())
         .merge(crate::dv::api())
-        .merge(crate::iom::api());
+        .merge(crate::iom::api())
+        .merge(crate::lmaps::api())
+        .merge(crate::actions::api())
+        .merge(crate::referrals::api())
+        .merge(crate::prevent_deter::api());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", areas)
 }
 

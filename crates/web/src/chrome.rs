@@ -67,6 +67,23 @@ impl Chrome {
                 label: "IOM re-offending",
             });
         }
+        if casework_domain::prevent_deter::may_refer(&actor) {
+            nav.push(NavItem {
+                href: "/referrals",
+                label: "Referrals",
+            });
+        }
+        if casework_domain::prevent_deter::may_run_programme(&actor) {
+            nav.push(NavItem {
+                href: "/prevent-deter",
+                label: "Prevent & Deter",
+            });
+        } else if access::may_see_counts(&actor) {
+            nav.push(NavItem {
+                href: "/prevent-deter/measures",
+                label: "P&D measures",
+            });
+        }
         if access::may_see_counts(&actor) {
             nav.push(NavItem {
                 href: "/open-data/map",
@@ -76,6 +93,18 @@ impl Chrome {
             nav.push(NavItem {
                 href: "/open-data/import",
                 label: "Import police.uk",
+            });
+        }
+        if casework_domain::lmaps::may_run_meetings(&actor) {
+            nav.push(NavItem {
+                href: "/lmaps",
+                label: "LMAPS",
+            });
+        }
+        if casework_domain::actions::may_read_actions_of(&actor, &actor.agency) {
+            nav.push(NavItem {
+                href: "/actions",
+                label: "Actions",
             });
         }
         nav.push(NavItem {

@@ -2,6 +2,7 @@
 //! the JSON API under `/api/v1` with its OpenAPI document. Every route is grouped by
 //! area (`plan`, `reference`, `auth`, `admin`, ...) and merged here.
 
+mod actions;
 mod admin;
 mod api;
 mod asb;
@@ -15,11 +16,14 @@ mod error;
 mod health;
 mod iom;
 mod layers;
+mod lmaps;
 mod open_data;
 mod pages;
 mod people;
 mod plan;
+mod prevent_deter;
 mod reference;
+mod referrals;
 mod static_files;
 
 use std::sync::Arc;
@@ -101,6 +105,10 @@ pub fn app(state: AppState) -> Router {
         .merge(asb::pages())
         .merge(dv::pages())
         .merge(iom::pages())
+        .merge(lmaps::pages())
+        .merge(actions::pages())
+        .merge(referrals::pages())
+        .merge(prevent_deter::pages())
         .merge(static_files::router())
         .merge(api_router)
         .merge(api::extra_routes(openapi))

@@ -50,6 +50,27 @@ pub enum BenchAction {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Load a district of `--cases` open cases (with the records each agenda reason
+    /// reads) into a scratch database and time proposing an LMAPS agenda, `--runs` times.
+    Lmaps {
+        #[arg(long, default_value_t = 100_000)]
+        cases: u64,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Load a year of `--asb-incidents` ASB incidents, `--dv-incidents` domestic abuse
+    /// incidents and an IOM cohort of `--iom-members` into a scratch database and time
+    /// the plan's quarterly report in process and over HTTP, `--runs` times.
+    PlanReport {
+        #[arg(long, default_value_t = 1_000_000)]
+        asb_incidents: usize,
+        #[arg(long, default_value_t = 50_000)]
+        dv_incidents: usize,
+        #[arg(long, default_value_t = 2_000)]
+        iom_members: u64,
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
 }
 
 pub async fn run(store: &Store, action: BenchAction) -> anyhow::Result<()> {
@@ -68,5 +89,12 @@ pub async fn run(store: &Store, action: BenchAction) -> anyhow::Result<()> {
             offences,
             runs,
         } => super::bench_iom::run(store, members, offences, runs).await,
+        BenchAction::Lmaps { cases, runs } => super::bench_lmaps::run(store, cases, runs).await,
+        BenchAction::PlanReport {
+            asb_incidents,
+            dv_incidents,
+            iom_members,
+            runs,
+        } => super::bench_plan::run(store, asb_incidents, dv_incidents, iom_members, runs).await,
     }
 }

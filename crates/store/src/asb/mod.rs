@@ -7,7 +7,7 @@ mod cases;
 mod contact;
 mod hotspots;
 mod incidents;
-mod reach;
+pub(crate) mod reach;
 mod repeat_victims;
 
 pub use repeat_victims::{CaseLink, RepeatVictimLine};

@@ -4,6 +4,7 @@
 
 use casework_domain::access::Actor;
 use casework_domain::access_scope::{Reach, Relation};
+use chrono::NaiveDate;
 use sea_orm::{DbBackend, Statement, Value};
 
 use crate::db::placeholders;
@@ -27,8 +28,14 @@ impl Params {
 }
 
 /// The condition on `cases` (aliased `c`) that holds for the cases within `reach` of
-/// `actor`.
-pub(crate) fn reach_condition(reach: &Reach, actor: &Actor, params: &mut Params) -> String {
+/// `actor`. LMAPS meetings held on or after `lmaps_since` (`Store::lmaps_open_since`)
+/// open the cases on their agendas to their invited agencies.
+pub(crate) fn reach_condition(
+    reach: &Reach,
+    actor: &Actor,
+    lmaps_since: NaiveDate,
+    params: &mut Params,
+) -> String {
     let relations = match reach {
         Reach::Every => return "1 = 1".into(),
         Reach::AnyOf(relations) if relations.is_empty() => return "1 = 0".into(),
@@ -46,8 +53,16 @@ pub(crate) fn reach_condition(reach: &Reach, actor: &Actor, params: &mut Params)
                 "EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.agency = {})",
                 params.bind(actor.agency.clone())
             ),
-            // No LMAPS agendas are stored yet, as `Case::facts` says: none reaches.
-            Relation::OnLmapsAgenda => "1 = 0".into(),
+            Relation::OnLmapsAgenda => format!(
+                "EXISTS (SELECT 1 FROM lmaps_agenda_items ai \
+                   JOIN lmaps_meetings m ON m.id = ai.meeting_id \
+                   JOIN lmaps_invitations inv ON inv.meeting_id = m.id \
+                 WHERE ai.case_id = c.id AND ai.on_agenda = {} \
+                   AND m.held_on >= {} AND inv.agency = {})",
+                params.bind(true),
+                params.bind(lmaps_since),
+                params.bind(actor.agency.clone())
+            ),
         })
         .collect();
     format!("({})", parts.join(" OR "))

@@ -127,7 +127,9 @@ impl Store {
             threshold = params.bind(i64::from(rule.incidents)),
             district = params.bind(district),
         );
-        let may_view = reach_condition(&reach, actor, &mut params);
+        // Agendas open the cases on them as of today, whatever `as_of` is.
+        let lmaps_since = self.lmaps_open_since(uk_day(Utc::now())).await?;
+        let may_view = reach_condition(&reach, actor, lmaps_since, &mut params);
         // Victim of at least one ASB case the actor may view, at any time: each
         // counted victim's cases (one row per case, however many incidents), then the
         // policy on each case once. MATERIALIZED has both databases work each out
@@ -195,7 +197,7 @@ impl Store {
             }
         }
         let people: Vec<Uuid> = items.iter().map(|line| line.person_id).collect();
-        let mut links = asb_cases_as_victim(&txn, actor, &reach, &people).await?;
+        let mut links = asb_cases_as_victim(&txn, actor, &reach, lmaps_since, &people).await?;
         txn.commit().await?;
         for line in &mut items {
             line.cases = links.remove(&line.person_id).unwrap_or_default();
@@ -213,6 +215,7 @@ async fn asb_cases_as_victim(
     conn: &impl ConnectionTrait,
     actor: &Actor,
     reach: &Reach,
+    lmaps_since: NaiveDate,
     people: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<CaseLink>>, StoreError> {
     let mut found: HashMap<Uuid, Vec<CaseLink>> = HashMap::new();
@@ -223,7 +226,7 @@ async fn asb_cases_as_victim(
     let victim = params.bind(VICTIM);
     let asb = params.bind(CaseKind::Asb.as_str());
     let slots: Vec<String> = people.iter().map(|id| params.bind(*id)).collect();
-    let may_view = reach_condition(reach, actor, &mut params);
+    let may_view = reach_condition(reach, actor, lmaps_since, &mut params);
     let backend = conn.get_database_backend();
     let lookup = lookup_index(backend);
     let sql = format!(

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. Other crates reach the database through the
 //! store's functions, not through these.
 
+pub mod action;
 pub mod agency;
 pub mod api_token;
 pub mod asb_assessment;
@@ -20,18 +21,32 @@ pub mod iom_need;
 pub mod iom_need_referral;
 pub mod iom_offence;
 pub mod iom_tier_change;
+pub mod lmaps_agenda_item;
+pub mod lmaps_attendance;
+pub mod lmaps_invitation;
+pub mod lmaps_meeting;
+pub mod lmaps_minute;
 pub mod lsoa;
 pub mod marac_referral;
+pub mod pd_programme_stage;
+pub mod pd_referral;
+pub mod pd_stage_change;
 pub mod person;
 pub mod plan_action;
 pub mod plan_action_agency;
+pub mod plan_action_update;
 pub mod plan_aim;
+pub mod plan_aim_case_link;
 pub mod plan_aim_partner;
+pub mod plan_measure_catalogue;
+pub mod plan_measure_figure;
 pub mod plan_priority;
 pub mod plan_year;
 pub mod police_uk_crime_type;
 pub mod police_uk_import;
 pub mod police_uk_row;
+pub mod referral;
+pub mod referral_transition;
 pub mod session;
 pub mod setting;
 pub mod user;
