@@ -16,6 +16,7 @@ mod m20261128_000011_iom;
 mod m20261128_000012_referrals;
 mod m20261128_000013_lmaps;
 mod m20261128_000014_plan_measures;
+mod m20261128_000015_drop_redundant_index;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_referrals::Migration),
             Box::new(m20261128_000013_lmaps::Migration),
             Box::new(m20261128_000014_plan_measures::Migration),
+            Box::new(m20261128_000015_drop_redundant_index::Migration),
         ]
     }
 }
