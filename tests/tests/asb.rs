@@ -547,6 +547,15 @@ async fn an_officer_works_a_case_through_the_pages() {
         assert!(
             html.contains("Not assessed yet") && html.contains("Who has viewed or changed this")
         );
+        // The case leads to a referral form that names it and its victim.
+        let case_id = case_path.trim_start_matches("/asb/cases/");
+        let refer = format!("/referrals/new?person_id={victim}&amp;case_id={case_id}");
+        assert!(html.contains(&refer), "{html}");
+        let (status, form) = page(&police, &app, &refer.replace("&amp;", "&")).await;
+        assert_eq!(status, 200);
+        assert!(form.contains(case_id) && form.contains(&victim), "{form}");
+        let (_, person) = page(&police, &app, &format!("/people/{victim}")).await;
+        assert!(person.contains(&format!("/prevent-deter/referrals/new?person_id={victim}")));
 
         let incidents = format!("{case_path}/incidents");
         let (status, _, html) = submit(

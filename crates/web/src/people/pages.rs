@@ -249,6 +249,9 @@ struct PersonPage {
     may_open_asb_case: bool,
     /// Whether the viewer may open a domestic abuse case for this person.
     may_open_dv_case: bool,
+    /// Whether the viewer may refer the person to another agency, a panel or
+    /// Prevent & Deter.
+    may_refer: bool,
     /// What the viewer may know of domestic abuse cases naming this person.
     dv: crate::dv::PersonDv,
     /// What the viewer may know of the person across modules, in words.
@@ -333,6 +336,7 @@ async fn view(
         may_edit: access::may_record_people(&actor),
         may_open_asb_case: access::works_kind(&actor, access::CaseKind::Asb),
         may_open_dv_case: access::works_kind(&actor, access::CaseKind::DomesticAbuse),
+        may_refer: casework_domain::prevent_deter::may_refer(&actor),
         dv: crate::dv::person_dv(&state, &actor, id).await?,
         person,
         reason,
