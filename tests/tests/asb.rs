@@ -554,8 +554,27 @@ async fn an_officer_works_a_case_through_the_pages() {
         let (status, form) = page(&police, &app, &refer.replace("&amp;", "&")).await;
         assert_eq!(status, 200);
         assert!(form.contains(case_id) && form.contains(&victim), "{form}");
-        let (_, person) = page(&police, &app, &format!("/people/{victim}")).await;
+        let person_page = format!("/people/{victim}");
+        let (_, person) = page(&police, &app, &person_page).await;
         assert!(person.contains(&format!("/prevent-deter/referrals/new?person_id={victim}")));
+        // The person page lists the cases the viewer may open, and only those.
+        let case_link = format!("<a href=\"/cases/{case_id}\">");
+        assert!(person.contains(&case_link), "{person}");
+        let council = app.sign_in("council.officer").await;
+        let (status, _, _) = submit(
+            &council,
+            &app,
+            &person_page,
+            &format!("{person_page}/reason"),
+            &[("reason", "safeguarding")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, seen) = page(&council, &app, &person_page).await;
+        assert!(
+            seen.contains("Braithwaite") && !seen.contains(&case_link),
+            "{seen}"
+        );
 
         let incidents = format!("{case_path}/incidents");
         let (status, _, html) = submit(

@@ -56,6 +56,16 @@ impl CaseKind {
     pub fn parse(text: &str) -> Option<CaseKind> {
         CaseKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
+
+    /// The kind in the partnership's words, for pages.
+    pub fn name(self) -> &'static str {
+        match self {
+            CaseKind::Asb => "ASB",
+            CaseKind::DomesticAbuse => "Domestic abuse",
+            CaseKind::Iom => "IOM",
+            CaseKind::PreventDeter => "Prevent & Deter",
+        }
+    }
 }
 
 /// What the actor wants to do to a case.

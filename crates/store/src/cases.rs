@@ -10,13 +10,18 @@ use casework_domain::asb::CaseReference;
 use casework_domain::calendar::uk_day;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement, sea_query::Query,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::entities::{agency, case, case_note, case_share, person};
+use crate::entities::{
+    agency, asb_incident, asb_incident_person, case, case_note, case_share, dv_case, person,
+};
 use crate::people::Person;
 use crate::{Store, StoreError};
 
@@ -189,6 +194,80 @@ impl Store {
             })
             .collect();
         to_case(row, shares).map(Some)
+    }
+
+    /// Cases with their shares, in one query for all of them.
+    pub(crate) async fn with_shares(
+        &self,
+        conn: &impl ConnectionTrait,
+        rows: Vec<case::Model>,
+    ) -> Result<Vec<Case>, StoreError> {
+        let mut shares: HashMap<Uuid, Vec<Share>> = HashMap::new();
+        if !rows.is_empty() {
+            let found = case_share::Entity::find()
+                .filter(case_share::Column::CaseId.is_in(rows.iter().map(|r| r.id)))
+                .order_by_asc(case_share::Column::SharedAt)
+                .order_by_asc(case_share::Column::Agency)
+                .all(conn)
+                .await?;
+            for s in found {
+                shares.entry(s.case_id).or_default().push(Share {
+                    agency: s.agency,
+                    shared_by: s.shared_by,
+                    shared_at: s.shared_at,
+                    reason: s.reason,
+                });
+            }
+        }
+        rows.into_iter()
+            .map(|row| {
+                let shared = shares.remove(&row.id).unwrap_or_default();
+                to_case(row, shared)
+            })
+            .collect()
+    }
+
+    /// Every case of any kind that names the person: as its subject (victim,
+    /// complainant, offender, young person), on one of its ASB incidents, or as the
+    /// perpetrator of a domestic abuse case. Newest first, with shares, so the caller
+    /// can ask the access policy about each before showing it.
+    pub async fn cases_naming(&self, person: Uuid) -> Result<Vec<Case>, StoreError> {
+        let conn = self.connection();
+        let on_incidents = Query::select()
+            .column((asb_incident::Entity, asb_incident::Column::CaseId))
+            .from(asb_incident::Entity)
+            .inner_join(
+                asb_incident_person::Entity,
+                Expr::col((
+                    asb_incident_person::Entity,
+                    asb_incident_person::Column::IncidentId,
+                ))
+                .equals((asb_incident::Entity, asb_incident::Column::Id)),
+            )
+            .and_where(
+                Expr::col((
+                    asb_incident_person::Entity,
+                    asb_incident_person::Column::PersonId,
+                ))
+                .eq(person),
+            )
+            .to_owned();
+        let as_perpetrator = Query::select()
+            .column(dv_case::Column::CaseId)
+            .from(dv_case::Entity)
+            .and_where(Expr::col(dv_case::Column::PerpetratorId).eq(person))
+            .to_owned();
+        let rows = case::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(case::Column::SubjectPersonId.eq(person))
+                    .add(case::Column::Id.in_subquery(on_incidents))
+                    .add(case::Column::Id.in_subquery(as_perpetrator)),
+            )
+            .order_by_desc(case::Column::OpenedAt)
+            .all(conn)
+            .await?;
+        self.with_shares(conn, rows).await
     }
 
     /// The facts `domain::access::decide` needs about a case, including the agencies

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::{
     DvCase, DvCaseLine, NewDvCase, PersonDvCase, level, to_assessment, to_incident, to_referral,
 };
-use crate::cases::{Case, MAX_TEXT, NewCaseRow, OPEN, Share, insert_case, to_case};
+use crate::cases::{Case, MAX_TEXT, NewCaseRow, OPEN, insert_case, to_case};
 use crate::entities::{
     case, case_share, dv_assessment, dv_case, dv_incident, marac_referral, person, ward,
 };
@@ -320,36 +320,5 @@ impl Store {
                 case,
             })
             .collect())
-    }
-
-    /// Cases with their shares, in one query for all of them.
-    async fn with_shares(
-        &self,
-        conn: &impl ConnectionTrait,
-        rows: Vec<case::Model>,
-    ) -> Result<Vec<Case>, StoreError> {
-        let mut shares: HashMap<Uuid, Vec<Share>> = HashMap::new();
-        if !rows.is_empty() {
-            let found = case_share::Entity::find()
-                .filter(case_share::Column::CaseId.is_in(rows.iter().map(|r| r.id)))
-                .order_by_asc(case_share::Column::SharedAt)
-                .order_by_asc(case_share::Column::Agency)
-                .all(conn)
-                .await?;
-            for s in found {
-                shares.entry(s.case_id).or_default().push(Share {
-                    agency: s.agency,
-                    shared_by: s.shared_by,
-                    shared_at: s.shared_at,
-                    reason: s.reason,
-                });
-            }
-        }
-        rows.into_iter()
-            .map(|row| {
-                let shared = shares.remove(&row.id).unwrap_or_default();
-                to_case(row, shared)
-            })
-            .collect()
     }
 }

@@ -215,16 +215,6 @@ struct MeetingPage {
     agencies: Vec<(String, String)>,
 }
 
-fn kind_label(kind: casework_domain::access::CaseKind) -> &'static str {
-    use casework_domain::access::CaseKind;
-    match kind {
-        CaseKind::Asb => "ASB",
-        CaseKind::DomesticAbuse => "Domestic abuse",
-        CaseKind::Iom => "IOM",
-        CaseKind::PreventDeter => "Prevent & Deter",
-    }
-}
-
 fn name_of(item: &VisibleItem) -> String {
     format!(
         "{} {}",
@@ -248,7 +238,7 @@ async fn meeting_page(
         .map(|item| ItemLine {
             case_id: item.entry.case_id,
             reference: item.entry.reference.clone(),
-            kind: kind_label(item.entry.kind),
+            kind: item.entry.kind.name(),
             name: name_of(item),
             ward: item.entry.ward.clone(),
             reasons: item
@@ -498,7 +488,7 @@ async fn agenda_csv(
         out.push_str(&format!(
             "{},{},{},{},{}\r\n",
             csv_field(&item.entry.reference),
-            csv_field(kind_label(item.entry.kind)),
+            csv_field(item.entry.kind.name()),
             csv_field(&name_of(item)),
             csv_field(&item.entry.ward),
             csv_field(&reasons.join("; "))

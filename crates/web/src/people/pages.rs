@@ -254,11 +254,48 @@ struct PersonPage {
     may_refer: bool,
     /// What the viewer may know of domestic abuse cases naming this person.
     dv: crate::dv::PersonDv,
+    /// The person's other cases (ASB, IOM, Prevent & Deter) the viewer may open.
+    cases: Vec<CaseLine>,
     /// What the viewer may know of the person across modules, in words.
     flags: Vec<&'static str>,
     reason: Option<String>,
     /// Who has viewed or changed this record, newest first.
     events: Vec<casework_audit::StoredEvent>,
+}
+
+/// A case on the person page: only those the viewer may open are listed.
+struct CaseLine {
+    id: Uuid,
+    kind: &'static str,
+    reference: String,
+    status: String,
+}
+
+/// The person's cases the viewer may open, of every kind but domestic abuse, which has
+/// its own panel (it also says where restricted records are held). Each case is put to
+/// the access policy; LMAPS agendas are not counted here.
+async fn cases_on_person_page(
+    state: &AppState,
+    actor: &access::Actor,
+    person: Uuid,
+) -> Result<Vec<CaseLine>, AppError> {
+    Ok(state
+        .store
+        .cases_naming(person)
+        .await?
+        .into_iter()
+        .filter(|case| case.kind != access::CaseKind::DomesticAbuse)
+        .filter(|case| {
+            access::decide(actor, access::CaseAction::View, &case.facts())
+                == access::Decision::Allow
+        })
+        .map(|case| CaseLine {
+            id: case.id,
+            kind: case.kind.name(),
+            reference: case.reference,
+            status: case.status,
+        })
+        .collect())
 }
 
 #[derive(Template, WebTemplate)]
@@ -338,6 +375,7 @@ async fn view(
         may_open_dv_case: access::works_kind(&actor, access::CaseKind::DomesticAbuse),
         may_refer: casework_domain::prevent_deter::may_refer(&actor),
         dv: crate::dv::person_dv(&state, &actor, id).await?,
+        cases: cases_on_person_page(&state, &actor, id).await?,
         person,
         reason,
     }
