@@ -7,7 +7,6 @@
 //! officer fetching each page from a server started in process).
 
 use std::collections::{HashMap, HashSet};
-use std::net::SocketAddr;
 use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context, bail};
@@ -26,7 +25,7 @@ use casework_store::users::NewUser;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::bench_http::{http, sign_in};
+use super::bench_http::{http, serve, sign_in};
 
 /// Timed runs of each measurement, after two untimed ones.
 const RUNS: usize = 20;
@@ -478,24 +477,7 @@ async fn measure_store(store: &Store, actor: &Actor) -> anyhow::Result<()> {
 
 /// Each page over HTTP from a server started in process, as a signed-in officer.
 async fn measure_http(store: &Store, password: &str) -> anyhow::Result<()> {
-    let state = casework_web::AppState::new(
-        store.clone(),
-        casework_web::WebConfig {
-            insecure_cookies: true,
-            demo: true,
-        },
-    )
-    .await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let app = casework_web::app(state);
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
+    let (address, server) = serve(store).await?;
     let cookie = sign_in(address, READER, password).await?;
     println!("Over HTTP, signed in as {READER}:");
     for path in [

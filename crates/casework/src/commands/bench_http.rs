@@ -4,7 +4,33 @@
 use std::net::SocketAddr;
 
 use anyhow::{Context, bail};
+use casework_store::Store;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::task::JoinHandle;
+
+/// Starts the whole web application in process on a free local port, as `serve` does
+/// (plain-HTTP cookies, demo sign-in page). Abort the handle when done.
+pub async fn serve(store: &Store) -> anyhow::Result<(SocketAddr, JoinHandle<std::io::Result<()>>)> {
+    let state = casework_web::AppState::new(
+        store.clone(),
+        casework_web::WebConfig {
+            insecure_cookies: true,
+            demo: true,
+        },
+    )
+    .await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let app = casework_web::app(state);
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    Ok((address, server))
+}
 
 pub struct Reply {
     pub status: u16,

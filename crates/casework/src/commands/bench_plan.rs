@@ -6,7 +6,6 @@
 //! timed in process (the store call the handlers make) and over HTTP (the JSON API
 //! with a token, and the page with a session), for the first and the last quarter.
 
-use std::net::SocketAddr;
 use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context, bail};
@@ -18,7 +17,7 @@ use casework_store::{Backend, ConnectionTrait, Store};
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
-use super::bench_http::{http, sign_in};
+use super::bench_http::{http, serve, sign_in};
 
 const BENCH_USER: &str = "bench.plan";
 const OWNER: &str = "cumbria-constabulary";
@@ -224,24 +223,7 @@ where
 /// the page and the CSV with a session, as the partnership's analyst.
 async fn measure_http(store: &Store, year: FinancialYear, runs: usize) -> anyhow::Result<()> {
     let password = casework_web::auth::bootstrap::ensure_demo_users(store).await?;
-    let state = casework_web::AppState::new(
-        store.clone(),
-        casework_web::WebConfig {
-            insecure_cookies: true,
-            demo: true,
-        },
-    )
-    .await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let app = casework_web::app(state);
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
+    let (address, server) = serve(store).await?;
     let body = serde_json::json!({"username": READER, "password": password}).to_string();
     let reply = http(
         address,
