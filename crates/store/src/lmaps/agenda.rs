@@ -58,17 +58,6 @@ async fn rows(
     Ok(conn.query_all_raw(params.statement(backend, sql)).await?)
 }
 
-/// People looked up in one query: well within both databases' parameter limits.
-const PEOPLE_PER_QUERY: usize = 1000;
-
-/// Binds each id and returns the placeholders for an `IN (...)` list.
-fn in_list(params: &mut Params, ids: &[Uuid]) -> String {
-    ids.iter()
-        .map(|id| params.bind(*id))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The district's open cases (`c`, with ward `w`), after the reason's own table.
 /// CROSS JOIN keeps SQLite from starting at the district's every open case.
 fn in_district(params: &mut Params, district: &str) -> String {
@@ -117,14 +106,19 @@ impl Store {
             );
         }
 
-        // ASB repeat victims, in three steps so that each is driven from an index with
-        // the right number of rows (as one query, PostgreSQL guessed 40,000 people where
-        // there were 2,500 and hash-joined whole tables): the people with at least the
-        // threshold of victim links at all (from the victim index alone, no look-ups);
-        // their incidents in the window (every case, every district); their own open
+        // ASB repeat victims: first the people with at least the threshold of victim
+        // links at all (from the victim index alone, no look-ups), then their
+        // incidents in the window (every case, every district), then their own open
         // ASB cases here. Most victims have one incident, so few are looked up.
         let window = repeat.window(today);
         let end = window.to.succ_opt().unwrap_or(window.to);
+        let mut p = Params::default();
+        let victim = p.bind(VICTIM);
+        let from = p.bind(uk_midnight(window.from));
+        let to = p.bind(uk_midnight(end));
+        let threshold = p.bind(i64::from(repeat.incidents));
+        let asb = p.bind(CaseKind::Asb.as_str());
+        let scope = in_district(&mut p, district);
         // SQLite takes the covering indexes only when named (migration 000010).
         let (by_victim, lookup) = if conn.get_database_backend() == DbBackend::Sqlite {
             (
@@ -134,56 +128,27 @@ impl Store {
         } else {
             ("", "")
         };
-        let mut p = Params::default();
-        let victim = p.bind(VICTIM);
-        let threshold = p.bind(i64::from(repeat.incidents));
         let sql = format!(
-            "SELECT vc.person_id AS person_id FROM asb_incident_people vc{by_victim} \
-             WHERE vc.role = {victim} GROUP BY vc.person_id HAVING COUNT(*) >= {threshold}"
+            "WITH candidates AS (SELECT vc.person_id AS person_id \
+               FROM asb_incident_people vc{by_victim} WHERE vc.role = {victim} \
+               GROUP BY vc.person_id HAVING COUNT(*) >= {threshold}), \
+             counted AS (SELECT vp.person_id AS person_id, COUNT(*) AS incidents \
+               FROM candidates CROSS JOIN asb_incident_people vp \
+                 CROSS JOIN asb_incidents i{lookup} \
+               WHERE vp.person_id = candidates.person_id AND vp.role = {victim} \
+                 AND i.id = vp.incident_id \
+                 AND i.occurred_at >= {from} AND i.occurred_at < {to} \
+               GROUP BY vp.person_id HAVING COUNT(*) >= {threshold}) \
+             SELECT c.id AS case_id, counted.incidents AS incidents \
+             FROM counted CROSS JOIN cases c CROSS JOIN wards w \
+             WHERE c.subject_person_id = counted.person_id AND c.kind = {asb} AND {scope}"
         );
-        let mut candidates = Vec::new();
         for row in rows(conn, &p, &sql).await? {
-            candidates.push(row.try_get::<Uuid>("", "person_id")?);
-        }
-        let mut counted: HashMap<Uuid, i64> = HashMap::new();
-        for people in candidates.chunks(PEOPLE_PER_QUERY) {
-            let mut p = Params::default();
-            let victim = p.bind(VICTIM);
-            let from = p.bind(uk_midnight(window.from));
-            let to = p.bind(uk_midnight(end));
-            let threshold = p.bind(i64::from(repeat.incidents));
-            let ids = in_list(&mut p, people);
-            let sql = format!(
-                "SELECT vp.person_id AS person_id, COUNT(*) AS incidents \
-                 FROM asb_incident_people vp{by_victim} CROSS JOIN asb_incidents i{lookup} \
-                 WHERE vp.person_id IN ({ids}) AND vp.role = {victim} \
-                   AND i.id = vp.incident_id \
-                   AND i.occurred_at >= {from} AND i.occurred_at < {to} \
-                 GROUP BY vp.person_id HAVING COUNT(*) >= {threshold}"
+            let incidents: i64 = row.try_get("", "incidents")?;
+            push(
+                row.try_get("", "case_id")?,
+                Signal::VictimIncidentsInWindow(u32::try_from(incidents).unwrap_or(u32::MAX)),
             );
-            for row in rows(conn, &p, &sql).await? {
-                counted.insert(row.try_get("", "person_id")?, row.try_get("", "incidents")?);
-            }
-        }
-        let repeat_victims: Vec<Uuid> = counted.keys().copied().collect();
-        for people in repeat_victims.chunks(PEOPLE_PER_QUERY) {
-            let mut p = Params::default();
-            let asb = p.bind(CaseKind::Asb.as_str());
-            let ids = in_list(&mut p, people);
-            let scope = in_district(&mut p, district);
-            let sql = format!(
-                "SELECT c.id AS case_id, c.subject_person_id AS person_id \
-                 FROM cases c CROSS JOIN wards w \
-                 WHERE c.subject_person_id IN ({ids}) AND c.kind = {asb} AND {scope}"
-            );
-            for row in rows(conn, &p, &sql).await? {
-                let person: Uuid = row.try_get("", "person_id")?;
-                let incidents = counted.get(&person).copied().unwrap_or_default();
-                push(
-                    row.try_get("", "case_id")?,
-                    Signal::VictimIncidentsInWindow(u32::try_from(incidents).unwrap_or(u32::MAX)),
-                );
-            }
         }
 
         // ASB Case Review applications whose review is still to be held (and not
