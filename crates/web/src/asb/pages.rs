@@ -195,19 +195,9 @@ async fn new_case_page(
     fields: NewCaseFields,
     errors: Vec<FieldError>,
 ) -> Result<NewCasePage, HtmlError> {
-    let actor = current.actor();
-    let person = match Uuid::parse_str(fields.person_id.trim()) {
-        Ok(id) => crate::people::find_person(state, &actor, id).await.ok(),
-        Err(_) => None,
-    };
-    let ward = if fields.ward.is_empty() {
-        person
-            .as_ref()
-            .and_then(|p| p.ward.clone())
-            .unwrap_or_default()
-    } else {
-        fields.ward
-    };
+    let (person, ward) =
+        crate::people::person_and_ward(state, &current.actor(), &fields.person_id, fields.ward)
+            .await;
     Ok(NewCasePage {
         chrome: Chrome::for_user(current),
         person_name: person.map(|p| p.full_name()),

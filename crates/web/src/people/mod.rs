@@ -61,3 +61,26 @@ pub async fn find_person(state: &AppState, actor: &Actor, id: Uuid) -> Result<Pe
     }
     state.store.person(id).await?.ok_or(AppError::NotFound)
 }
+
+/// For a form that opens a case for a person given by id as typed: the person, if the
+/// actor may find them, and the ward to offer (the one typed, else the person's).
+pub async fn person_and_ward(
+    state: &AppState,
+    actor: &Actor,
+    person_id: &str,
+    ward: String,
+) -> (Option<Person>, String) {
+    let person = match Uuid::parse_str(person_id.trim()) {
+        Ok(id) => find_person(state, actor, id).await.ok(),
+        Err(_) => None,
+    };
+    let ward = if ward.is_empty() {
+        person
+            .as_ref()
+            .and_then(|p| p.ward.clone())
+            .unwrap_or_default()
+    } else {
+        ward
+    };
+    (person, ward)
+}

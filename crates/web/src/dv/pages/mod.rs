@@ -267,19 +267,9 @@ async fn new_case_page(
     fields: NewCaseFields,
     errors: Vec<FieldError>,
 ) -> Result<NewCasePage, HtmlError> {
-    let actor = current.actor();
-    let victim = match Uuid::parse_str(fields.victim_id.trim()) {
-        Ok(id) => crate::people::find_person(state, &actor, id).await.ok(),
-        Err(_) => None,
-    };
-    let ward = if fields.ward.is_empty() {
-        victim
-            .as_ref()
-            .and_then(|p| p.ward.clone())
-            .unwrap_or_default()
-    } else {
-        fields.ward
-    };
+    let (victim, ward) =
+        crate::people::person_and_ward(state, &current.actor(), &fields.victim_id, fields.ward)
+            .await;
     Ok(NewCasePage {
         chrome: Chrome::for_user(current),
         victim_name: victim.map(|p| p.full_name()),
