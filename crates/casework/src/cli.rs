@@ -119,6 +119,14 @@ pub enum MigrateAction {
 pub enum PlanAction {
     /// Load a plan file (TOML). Importing the same file again changes nothing.
     Import { file: PathBuf },
+    /// Load a plan year's measures file (TOML), checked against the stored plan's
+    /// aims; it replaces the year's measures (the built-in year has them already).
+    Measures {
+        file: PathBuf,
+        /// The plan year the measures are for, like 2013-14.
+        #[arg(long)]
+        year: String,
+    },
     /// Print the stored plan's priorities, aims and actions.
     Show {
         /// Plan year, like 2012-13; the newest when left out.

@@ -84,6 +84,73 @@ fn plan_import_is_idempotent_and_refuses_bad_files() {
 }
 
 #[test]
+fn a_years_measures_load_checked_against_its_plan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("casework.db");
+    let db = db.to_str().expect("utf-8 path");
+    let measures = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../reference/plans/2012-13-measures.toml"
+    );
+    let shipped = std::fs::read_to_string(measures).expect("the shipped measures");
+
+    let loaded = casework(&[
+        "plan",
+        "measures",
+        measures,
+        "--year",
+        "2012-13",
+        "--database-url",
+        db,
+    ]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    let said = String::from_utf8_lossy(&loaded.stdout);
+    let count = shipped.matches("[[measures]]").count();
+    assert!(
+        said.contains(&format!("measures 2012-13: {count} loaded")),
+        "{said}"
+    );
+
+    // A measure under an aim the plan does not have is refused, naming the aim.
+    let bad = dir.path().join("bad-measures.toml");
+    std::fs::write(
+        &bad,
+        shipped.replacen(
+            "aim = \"asb-repeat-victimisation\"",
+            "aim = \"no-such-aim\"",
+            1,
+        ),
+    )
+    .expect("write");
+    let refused = casework(&[
+        "plan",
+        "measures",
+        bad.to_str().expect("path"),
+        "--year",
+        "2012-13",
+        "--database-url",
+        db,
+    ]);
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no-such-aim"), "{err}");
+
+    // A year with no plan stored is refused before the file is read.
+    let no_plan = casework(&[
+        "plan",
+        "measures",
+        measures,
+        "--year",
+        "2030-31",
+        "--database-url",
+        db,
+    ]);
+    assert!(!no_plan.status.success());
+    assert!(stderr(&no_plan).contains("no plan is loaded for 2030-31"));
+}
+
+#[test]
 fn migrate_down_and_up_round_trip() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("casework.db");

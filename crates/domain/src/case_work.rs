@@ -1,5 +1,6 @@
-//! The day-to-day work on a case of any kind: notes, the date it is next reviewed, and
-//! the reason given when a record on it is corrected.
+//! The day-to-day work on a case of any kind: notes, the date it is next reviewed, the
+//! reason given when a record on it is corrected, and why it is linked to a plan aim
+//! by hand.
 
 use chrono::NaiveDate;
 
@@ -33,6 +34,25 @@ pub fn parse_correction_reason(text: &str) -> Result<String, FieldError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(FieldError::new("reason", "Say why it is being corrected."));
+    }
+    if text.chars().count() > MAX_REASON {
+        return Err(FieldError::new(
+            "reason",
+            format!("Use at most {MAX_REASON} characters."),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// Why a case serves a plan aim that its rules do not see, when an officer links it by
+/// hand: required, because the link counts the case in the partnership's figures.
+pub fn parse_aim_link_reason(text: &str) -> Result<String, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldError::new(
+            "reason",
+            "Say why the case serves this aim.",
+        ));
     }
     if text.chars().count() > MAX_REASON {
         return Err(FieldError::new(
@@ -91,6 +111,20 @@ mod tests {
         );
         assert!(parse_correction_reason(&"a".repeat(MAX_REASON)).is_ok());
         assert!(parse_correction_reason(&"a".repeat(MAX_REASON + 1)).is_err());
+    }
+
+    #[test]
+    fn a_link_to_an_aim_by_hand_needs_its_reason() {
+        assert_eq!(
+            parse_aim_link_reason(" Street drinking by the young people named ").as_deref(),
+            Ok("Street drinking by the young people named")
+        );
+        assert_eq!(
+            parse_aim_link_reason("  ").map_err(|e| e.field),
+            Err("reason".into())
+        );
+        assert!(parse_aim_link_reason(&"a".repeat(MAX_REASON)).is_ok());
+        assert!(parse_aim_link_reason(&"a".repeat(MAX_REASON + 1)).is_err());
     }
 
     #[test]

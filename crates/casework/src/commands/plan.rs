@@ -26,6 +26,24 @@ pub async fn run(store: &Store, action: PlanAction) -> anyhow::Result<()> {
                 );
             }
         }
+        PlanAction::Measures { file, year } => {
+            store.load_built_in_plan().await?;
+            let year = FinancialYear::parse(&year).map_err(anyhow::Error::msg)?;
+            let Some(plan) = store.plan(year).await? else {
+                bail!("no plan is loaded for {year}: import the plan first");
+            };
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let catalogue = store
+                .import_measure_catalogue(&plan, &text, chrono::Utc::now())
+                .await
+                .with_context(|| format!("{} is not a valid measures file", file.display()))?;
+            println!(
+                "measures {}: {} loaded",
+                plan.year,
+                catalogue.measures.len()
+            );
+        }
         PlanAction::Show { year } => {
             store.load_built_in_plan().await?;
             let plan = match year {

@@ -3,6 +3,7 @@
 //! figures and progress on the plan's actions.
 
 mod chart;
+mod links;
 mod pages;
 mod report;
 
@@ -28,7 +29,10 @@ pub fn pages() -> Router<AppState> {
         .route("/plan", get(plan_page))
         .route("/plan/{year}/report", get(pages::report_page))
         .route("/plan/{year}/report.csv", get(pages::report_csv))
-        .route("/plan/{year}/aims/{id}/cases", get(pages::aim_cases_page))
+        .route(
+            "/plan/{year}/aims/{id}/cases",
+            get(pages::aim_cases_page).post(pages::link_form),
+        )
         .route(
             "/plan/{year}/measures/{key}/figures",
             axum::routing::post(pages::figure_form),
@@ -43,7 +47,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(plan_json))
         .routes(routes!(report::report_api))
-        .routes(routes!(report::aim_cases_api))
+        .routes(routes!(report::aim_cases_api, links::link_api))
         .routes(routes!(report::figures_api))
         .routes(routes!(report::progress_api))
 }

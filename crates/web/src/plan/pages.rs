@@ -18,11 +18,11 @@ use casework_store::plan_report::{Report, ReportMeasure};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::chart;
 use super::report::{
     FigureInput, PageQuery, ReportQuery, aim_cases, enter_figure, may_read, quarter_of,
     record_progress, report, year_of,
 };
+use super::{chart, links};
 use crate::auth::CurrentUser;
 use crate::chrome::Chrome;
 use crate::{AppError, AppState, HtmlError};
@@ -471,6 +471,10 @@ pub(super) struct AimCasesPage {
     page: u64,
     pages: u64,
     items: Vec<casework_store::plan_report::AimCase>,
+    aim_id: Uuid,
+    /// The link-by-hand form: its errors and what was typed.
+    errors: Vec<FieldError>,
+    link: LinkForm,
 }
 
 pub(super) async fn aim_cases_page(
@@ -479,12 +483,33 @@ pub(super) async fn aim_cases_page(
     Path((year, id)): Path<(String, Uuid)>,
     Query(q): Query<PageQuery>,
 ) -> Result<AimCasesPage, HtmlError> {
+    let page = q.page.unwrap_or(1).max(1);
+    Ok(aim_cases_view(
+        &state,
+        &current,
+        year,
+        id,
+        page,
+        Vec::new(),
+        LinkForm::default(),
+    )
+    .await?)
+}
+
+async fn aim_cases_view(
+    state: &AppState,
+    current: &CurrentUser,
+    year: String,
+    id: Uuid,
+    page: u64,
+    errors: Vec<FieldError>,
+    link: LinkForm,
+) -> Result<AimCasesPage, AppError> {
     let fy = year_of(&year)?;
     let per_page = 25;
-    let page = q.page.unwrap_or(1).max(1);
-    let (aim, serving, list) = aim_cases(&state, &current, fy, id, page, per_page).await?;
+    let (aim, serving, list) = aim_cases(state, current, fy, id, page, per_page).await?;
     Ok(AimCasesPage {
-        chrome: Chrome::for_user(&current),
+        chrome: Chrome::for_user(current),
         year,
         aim_title: aim.title,
         serving,
@@ -492,5 +517,52 @@ pub(super) async fn aim_cases_page(
         page,
         pages: list.total.div_ceil(per_page).max(1),
         items: list.items,
+        aim_id: aim.id,
+        errors,
+        link,
     })
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct LinkForm {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Links a case, named by its reference, to the aim by hand. A case the officer may
+/// not work is answered as one that does not exist (the refusal is audited).
+pub(super) async fn link_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((year, id)): Path<(String, Uuid)>,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, HtmlError> {
+    let fy = year_of(&year)?;
+    let linked = async {
+        let case_id = links::case_by_reference(&state, &form.reference).await?;
+        links::link_case(&state, &current, fy, id, case_id, &form.reason)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound => links::no_such_reference(),
+                other => other,
+            })
+    }
+    .await;
+    match linked {
+        Ok(_) => Ok(Redirect::to(&format!("/plan/{year}/aims/{id}/cases")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok(aim_cases_view(&state, &current, year, id, 1, errors, form)
+                .await?
+                .into_response())
+        }
+        Err(AppError::Conflict(message)) => {
+            let errors = vec![FieldError::new("reference", message)];
+            Ok(aim_cases_view(&state, &current, year, id, 1, errors, form)
+                .await?
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

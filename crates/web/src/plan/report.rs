@@ -95,7 +95,7 @@ pub(crate) async fn plan_and_catalogue(
     Ok((plan, catalogue))
 }
 
-fn aim(plan: &Plan, id: Uuid) -> Option<&Aim> {
+pub(crate) fn aim(plan: &Plan, id: Uuid) -> Option<&Aim> {
     plan.priorities
         .iter()
         .flat_map(|p| p.aims.iter())

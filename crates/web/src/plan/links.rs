@@ -1,0 +1,120 @@
+//! Linking a case to a plan aim by hand, with the reason, where the plan's rules do not
+//! see that it serves the aim (`POST /api/v1/plan/{year}/aims/{id}/cases`, and the form
+//! on the aim's cases page). Only someone who may work the case may link it; the link
+//! is an audited change to the case, and the case then counts towards the aim.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use casework_audit::AuditAction;
+use casework_domain::access::CaseAction;
+use casework_domain::asb::CaseReference;
+use casework_domain::case_work::parse_aim_link_reason;
+use casework_domain::{FieldError, calendar::FinancialYear};
+use casework_store::Store;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::report::{aim, may_read, plan_and_catalogue, year_of};
+use crate::audit::commit_with;
+use crate::auth::CurrentUser;
+use crate::cases::{JsonBody, guard};
+use crate::{AppError, AppState};
+
+/// Links `case_id` to the aim `aim_id` of `year`'s plan. Returns the link's id.
+pub(crate) async fn link_case(
+    state: &AppState,
+    current: &CurrentUser,
+    year: FinancialYear,
+    aim_id: Uuid,
+    case_id: Uuid,
+    reason: &str,
+) -> Result<Uuid, AppError> {
+    may_read(&current.actor())?;
+    let (plan, _) = plan_and_catalogue(state, year).await?;
+    let aim = aim(&plan, aim_id).cloned().ok_or(AppError::NotFound)?;
+    let reason = parse_aim_link_reason(reason).map_err(|e| AppError::Invalid(vec![e]))?;
+    guard(state, current, case_id, None, CaseAction::Edit).await?;
+    let txn = state.store.begin_write().await?;
+    let now = Utc::now();
+    let id = Store::link_case_to_aim(&txn, aim.id, case_id, &reason, current.user.id, now).await?;
+    let mut event = current
+        .event(AuditAction::Update)
+        .entity("case", case_id)
+        .summary(serde_json::json!({
+            "linked_to_aim": aim.key,
+            "plan_year": plan.year,
+            "link": id,
+        }));
+    event.reason = Some(reason);
+    commit_with(txn, vec![event]).await?;
+    Ok(id)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct LinkInput {
+    /// The case that serves the aim.
+    pub case_id: Option<Uuid>,
+    /// Why it serves the aim, in the officer's words.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LinkJson {
+    id: Uuid,
+    aim_id: Uuid,
+    case_id: Uuid,
+}
+
+/// Link a case to an aim by hand, with the reason. Needs the right to work the case.
+#[utoipa::path(post, path = "/plan/{year}/aims/{id}/cases", tag = "plan", params(
+        ("year" = String, Path, description = "Plan year, e.g. `2012-13`"),
+        ("id" = Uuid, Path, description = "The aim's id")),
+    request_body = LinkInput,
+    responses((status = 201, body = LinkJson), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem),
+              (status = 409, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn link_api(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((year, id)): Path<(String, Uuid)>,
+    JsonBody(input): JsonBody<LinkInput>,
+) -> Result<(StatusCode, Json<LinkJson>), AppError> {
+    let year = year_of(&year)?;
+    let case_id = input
+        .case_id
+        .ok_or_else(|| AppError::Invalid(vec![FieldError::new("case_id", "Name the case.")]))?;
+    let link = link_case(&state, &current, year, id, case_id, &input.reason).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(LinkJson {
+            id: link,
+            aim_id: id,
+            case_id,
+        }),
+    ))
+}
+
+/// The form's answer for a reference that names no case the officer may work.
+pub(crate) fn no_such_reference() -> AppError {
+    AppError::Invalid(vec![FieldError::new(
+        "reference",
+        "There is no case with that reference that you may work on.",
+    )])
+}
+
+/// The case a form names by its reference (`ASB-2012-00001`), or the field's error.
+pub(crate) async fn case_by_reference(state: &AppState, reference: &str) -> Result<Uuid, AppError> {
+    let parsed = CaseReference::parse(reference.trim())
+        .map_err(|message| AppError::Invalid(vec![FieldError::new("reference", message)]))?;
+    state
+        .store
+        .case_id_by_reference(parsed.kind(), reference)
+        .await?
+        .ok_or_else(no_such_reference)
+}
