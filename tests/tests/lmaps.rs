@@ -2,10 +2,13 @@
 //! proposed with its reasons (other districts, closed cases and silver victims left
 //! out), who may read an agenda case and until when (the access window, tested with a
 //! short one), the chair's choices, minutes (actions on the list, the review date on
-//! the case, read-only once approved), and completing an action.
+//! the case, read-only once approved), and completing an action; domestic abuse
+//! cases shared with LMAPS and Prevent & Deter referrals awaiting the panel on the
+//! agenda; the printed meeting page and the agenda and minutes CSVs, each reader's copy
+//! holding only the cases their agency may see.
 
 use casework_store::users::NewUser;
-use casework_tests::http::{json_of, post, read, refused, store_of};
+use casework_tests::http::{json_of, page, post, read, refused, store_of};
 use casework_tests::matrix::refusals_audited;
 use casework_tests::{TestApp, each_app};
 use chrono::{Duration, SecondsFormat, Utc};
@@ -56,7 +59,18 @@ async fn asb_case_with_victim(
     ward: &str,
     gold: bool,
 ) -> (String, String, String) {
-    let victim = person(app, token, "Maisie", ward).await;
+    asb_case_for(app, token, "Maisie", ward, gold).await
+}
+
+/// As [`asb_case_with_victim`], for a victim of this forename.
+async fn asb_case_for(
+    app: &TestApp,
+    token: &str,
+    forename: &str,
+    ward: &str,
+    gold: bool,
+) -> (String, String, String) {
+    let victim = person(app, token, forename, ward).await;
     let case = json_of(
         post(
             app,
@@ -652,6 +666,436 @@ async fn the_agenda_rows_of_the_access_matrix_hold_over_http() {
         // Of the demo users only the LMAPS chair holds the `lmaps` role: it reads the
         // case and its audit trail; the DPO reads any case's audit trail.
         assert_eq!(allowed, 3);
+    })
+    .await;
+}
+
+/// A domestic abuse case opened by the police's specialist for a new victim in
+/// Harbour ward: id and reference.
+async fn dv_case(app: &TestApp, specialist: &str, forename: &str) -> (String, String) {
+    let victim = person(app, specialist, forename, "harbour").await;
+    let case = json_of(
+        post(
+            app,
+            specialist,
+            "/api/v1/dv/cases",
+            json!({"victim_id": victim, "ward": "harbour"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    (
+        case["id"].as_str().expect("id").to_string(),
+        case["reference"].as_str().expect("reference").to_string(),
+    )
+}
+
+/// The Prevent & Deter team moves a referral on.
+async fn stage_to(app: &TestApp, pd: &str, id: &str, to: &str) {
+    json_of(
+        post(
+            app,
+            pd,
+            &format!("/api/v1/prevent-deter/referrals/{id}/stage"),
+            json!({"to": to}),
+        )
+        .await,
+        200,
+    )
+    .await;
+}
+
+/// The partnership that runs LMAPS (`casework_domain::lmaps::LMAPS_SHARE_AGENCY`):
+/// a domestic abuse case shared with it is "shared with LMAPS".
+const LMAPS_SHARE_AGENCY: &str = "west-cumbria-csp";
+
+async fn share(app: &TestApp, owner: &str, case: &str, agency: &str) {
+    json_of(
+        post(
+            app,
+            owner,
+            &format!("/api/v1/cases/{case}/shares"),
+            json!({"agency": agency, "reason": "For the LMAPS meeting"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+}
+
+/// The agenda as stored (every item, whoever may see it): case id to reason codes.
+async fn stored_reasons(app: &TestApp, meeting: &str) -> Vec<(String, Vec<String>)> {
+    let store = store_of(app).await;
+    store
+        .lmaps_agenda(store.connection(), meeting.parse().expect("id"))
+        .await
+        .expect("agenda")
+        .into_iter()
+        .filter(|e| e.on_agenda)
+        .map(|e| {
+            (
+                e.case_id.to_string(),
+                e.reasons.iter().map(|r| r.as_str().to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn domestic_abuse_shared_with_lmaps_and_referrals_awaiting_the_panel_are_proposed() {
+    each_app(|app| async move {
+        let specialist = app.api_token("dv.specialist").await;
+        let housing = app.api_token("housing.officer").await;
+        let pd = app.api_token("pd.officer").await;
+        let chair = app.api_token("lmaps.chair").await;
+
+        // Shared with the partnership that runs LMAPS; shared only with housing; not
+        // shared at all.
+        let (shared, shared_ref) = dv_case(&app, &specialist, "Dora").await;
+        share(&app, &specialist, &shared, LMAPS_SHARE_AGENCY).await;
+        let (with_housing, _) = dv_case(&app, &specialist, "Edna").await;
+        share(&app, &specialist, &with_housing, "derwent-solway-ha").await;
+        let (unshared, unshared_ref) = dv_case(&app, &specialist, "Freya").await;
+
+        // A 15-year-old referred by housing, moved on to the panel's decision; another
+        // only screened.
+        let born = (Utc::now().date_naive() - Duration::days(15 * 365 + 100)).to_string();
+        let referral = |person: &str| {
+            json!({"person_id": person, "referred_on": day(0),
+                   "reasons": ["alcohol-related-asb", "asb"],
+                   "risk_factors": ["family-offending", "truanting", "alcohol-misuse",
+                                    "lives-in-hotspot"],
+                   "consent_young_person": true, "consent_parent": true})
+        };
+        let mut referred = Vec::new();
+        for forename in ["Jay", "Kit"] {
+            let young = json_of(
+                post(
+                    &app,
+                    &housing,
+                    "/api/v1/people",
+                    json!({"forename": forename, "surname": "Young", "date_of_birth": born,
+                           "ward": "harbour"}),
+                )
+                .await,
+                201,
+            )
+            .await;
+            let made = json_of(
+                post(
+                    &app,
+                    &housing,
+                    "/api/v1/prevent-deter/referrals",
+                    referral(young["id"].as_str().expect("id")),
+                )
+                .await,
+                201,
+            )
+            .await;
+            referred.push((
+                made["id"].as_str().expect("id").to_string(),
+                made["reference"].as_str().expect("reference").to_string(),
+            ));
+        }
+        let (awaiting, awaiting_ref) = referred[0].clone();
+        let (screened, _) = referred[1].clone();
+        for to in ["screened", "assessed", "panel-decision"] {
+            stage_to(&app, &pd, &awaiting, to).await;
+        }
+        stage_to(&app, &pd, &screened, "screened").await;
+
+        let id = meeting(&app, &chair, &day(0), &[]).await;
+        // As stored: each once, with its reason; the others not at all.
+        let stored = stored_reasons(&app, &id).await;
+        let reasons = |case: &str| {
+            stored
+                .iter()
+                .find(|(c, _)| c == case)
+                .map(|(_, r)| r.clone())
+        };
+        assert_eq!(
+            reasons(&shared),
+            Some(vec!["domestic-abuse-shared-with-lmaps".to_string()]),
+            "{stored:?}"
+        );
+        assert_eq!(
+            reasons(&awaiting),
+            Some(vec!["awaiting-panel-decision".to_string()]),
+            "{stored:?}"
+        );
+        for left_out in [&with_housing, &unshared, &screened] {
+            assert_eq!(reasons(left_out), None, "{stored:?}");
+        }
+        assert_eq!(stored.len(), 2, "{stored:?}");
+
+        // As the chair reads it over the API and on the page, with the reasons named.
+        let proposed = agenda(&app, &chair, &id).await;
+        assert_eq!(
+            reasons_of(&proposed, &shared),
+            Some(vec!["domestic-abuse-shared-with-lmaps".to_string()])
+        );
+        assert_eq!(
+            reasons_of(&proposed, &awaiting),
+            Some(vec!["awaiting-panel-decision".to_string()])
+        );
+        assert_eq!(proposed["total"], 2);
+        let web = app.sign_in("lmaps.chair").await;
+        let (status, html) = page(&web, &app, &format!("/lmaps/meetings/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains(&shared_ref) && html.contains("Domestic abuse case shared with LMAPS"),
+            "{html}"
+        );
+        assert!(
+            html.contains(&awaiting_ref)
+                && html.contains("Deter referral awaiting a panel decision"),
+            "{html}"
+        );
+        assert!(!html.contains(&unshared_ref), "{html}");
+        // An agenda reader never sees the victim's address.
+        assert!(!html.contains("Harbour Row"), "{html}");
+        assert!(!proposed.to_string().contains("Harbour Row"), "{proposed}");
+    })
+    .await;
+}
+
+/// A web client signed in as a new user of `agency` holding the chair's roles
+/// (`lmaps` and `officer`), and an API token for it.
+async fn lmaps_officer(app: &TestApp, username: &str, agency: &str) -> (reqwest::Client, String) {
+    let store = store_of(app).await;
+    let chair = store
+        .user_by_username("lmaps.chair")
+        .await
+        .expect("read")
+        .expect("chair");
+    store
+        .create_user(
+            store.connection(),
+            NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                agency: agency.into(),
+                roles: chair.roles.clone(),
+                password_hash: chair.password_hash.clone(),
+                must_change_password: false,
+            },
+        )
+        .await
+        .expect("user");
+    (app.sign_in(username).await, app.api_token(username).await)
+}
+
+/// A download as a signed-in browser gets it: status, content type and body.
+async fn download(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, String) {
+    let response = client.get(app.url(path)).send().await.expect("download");
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().expect("ascii").to_string())
+        .unwrap_or_default();
+    (status, kind, response.text().await.expect("body"))
+}
+
+/// The data lines of a CSV body (after the header).
+fn csv_rows(body: &str) -> Vec<&str> {
+    body.split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[tokio::test]
+async fn each_reader_prints_and_downloads_only_the_cases_their_agency_may_see() {
+    each_app(|app| async move {
+        let police = app.api_token("police.officer").await;
+        let council = app.api_token("council.officer").await;
+        let specialist = app.api_token("dv.specialist").await;
+        let chair = app.api_token("lmaps.chair").await;
+        let store = store_of(&app).await;
+
+        // The police's case, the council's and a domestic abuse case shared with LMAPS.
+        let (own, own_ref, _) = asb_case_for(&app, &police, "Olive", "harbour", true).await;
+        let (theirs, theirs_ref, _) = asb_case_for(&app, &council, "Tamsin", "harbour", true).await;
+        let (dv, dv_ref) = dv_case(&app, &specialist, "Dora").await;
+        share(&app, &specialist, &dv, LMAPS_SHARE_AGENCY).await;
+
+        // Yesterday's meeting, the police invited; held and minuted, an action each.
+        let id = meeting(&app, &chair, &day(-1), &["cumbria-constabulary"]).await;
+        json_of(
+            post(
+                &app,
+                &chair,
+                &format!("/api/v1/lmaps/meetings/{id}/status"),
+                json!({"to": "held"}),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let pc = store
+            .user_by_username("police.officer")
+            .await
+            .expect("read")
+            .expect("officer");
+        let minutes = format!("/api/v1/lmaps/meetings/{id}/minutes");
+        for (case, what, agency, officer) in [
+            (
+                &own,
+                "Olive",
+                "cumbria-constabulary",
+                Some(pc.id.to_string()),
+            ),
+            (&theirs, "Tamsin", "copeland-bc", None),
+            (&dv, "Dora", "cumbria-constabulary", None),
+        ] {
+            let mut action = json!({"description": format!("Visit {what}"), "agency": agency,
+                                    "due_on": day(7)});
+            if let Some(officer) = officer {
+                action["officer"] = json!(officer);
+            }
+            json_of(
+                post(
+                    &app,
+                    &chair,
+                    &minutes,
+                    json!({"case_id": case,
+                           "summary": format!("Discussed {what}'s case"),
+                           "decisions": format!("=Decided for {what}"),
+                           "next_review_date": day(27),
+                           "actions": [action]}),
+                )
+                .await,
+                201,
+            )
+            .await;
+        }
+
+        // The page prints on A4: the print stylesheet, for print only, sets the page.
+        let (web, _) = lmaps_officer(&app, "police.lmaps", "cumbria-constabulary").await;
+        let meeting_page = format!("/lmaps/meetings/{id}");
+        let (status, html) = page(&web, &app, &meeting_page).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains(
+                r#"<link rel="stylesheet" href="/static/lmaps-print.css" media="print">"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains(&format!("/lmaps/meetings/{id}/agenda.csv")));
+        assert!(html.contains(&format!("/lmaps/meetings/{id}/minutes.csv")));
+        let (status, kind, css) = download(&web, &app, "/static/lmaps-print.css").await;
+        assert_eq!((status, kind.as_str()), (200, "text/css; charset=utf-8"));
+        let page_rule = css
+            .split("@page")
+            .nth(1)
+            .and_then(|rest| rest.split('}').next())
+            .expect("an @page rule");
+        assert!(
+            page_rule.trim_start().starts_with('{') && page_rule.contains("size: A4"),
+            "{css}"
+        );
+
+        // Within the access window the invited police read every item, on the page
+        // and in both CSVs, never the victim's address.
+        let agenda_csv = format!("/lmaps/meetings/{id}/agenda.csv");
+        let minutes_csv = format!("/lmaps/meetings/{id}/minutes.csv");
+        for reference in [&own_ref, &theirs_ref, &dv_ref] {
+            assert!(html.contains(reference.as_str()), "{reference} in {html}");
+        }
+        assert!(html.contains("Visit Olive") && html.contains("PC Alex Harper"));
+        let (status, kind, all_agenda) = download(&web, &app, &agenda_csv).await;
+        assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
+        assert_eq!(csv_rows(&all_agenda).len(), 3, "{all_agenda}");
+        let (status, kind, all_minutes) = download(&web, &app, &minutes_csv).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (200, "text/csv; charset=utf-8"),
+            "{all_minutes}"
+        );
+        assert!(
+            all_minutes.starts_with(
+                "reference,entry,recorded_at,summary,decisions,next_review_date,\
+                 correction_reason,action,action_agency,action_officer,action_due_on,\
+                 action_status\r\n"
+            ),
+            "{all_minutes}"
+        );
+        assert_eq!(csv_rows(&all_minutes).len(), 6, "{all_minutes}");
+        for text in [&html, &all_agenda, &all_minutes] {
+            assert!(!text.contains("Harbour Row"), "{text}");
+        }
+        let rows = csv_rows(&all_minutes);
+        let review = day(27);
+        assert_eq!(
+            rows[0],
+            format!(
+                "\"{own_ref}\",\"minute\",{},\"Discussed Olive's case\",\
+                 \"'=Decided for Olive\",\"{review}\",\"\",\"\",\"\",\"\",\"\",\"\"",
+                rows[0].split(',').nth(2).expect("recorded")
+            ),
+            "one line per entry, formulas defused: {all_minutes}"
+        );
+        assert_eq!(
+            rows[1],
+            format!(
+                "\"{own_ref}\",\"action\",\"\",\"\",\"\",\"\",\"\",\"Visit Olive\",\
+                 \"cumbria-constabulary\",\"PC Alex Harper\",\"{}\",\"open\"",
+                day(7)
+            ),
+            "then one per action: {all_minutes}"
+        );
+
+        // Once the window has closed the meeting still opens to them, but only the
+        // police's own case: the council's and the restricted case are not there at
+        // all, neither reference nor name nor minutes.
+        store
+            .set_setting(store.connection(), "lmaps.access-window-days", "0")
+            .await
+            .expect("setting");
+        let (status, html) = page(&web, &app, &meeting_page).await;
+        assert_eq!(status, 200);
+        let (_, _, own_agenda) = download(&web, &app, &agenda_csv).await;
+        let (status, _, own_minutes) = download(&web, &app, &minutes_csv).await;
+        assert_eq!(status, 200);
+        for text in [&html, &own_agenda, &own_minutes] {
+            assert!(text.contains(own_ref.as_str()), "{text}");
+            for hidden in [&theirs_ref, &dv_ref] {
+                assert!(!text.contains(hidden.as_str()), "{hidden} in {text}");
+            }
+            for hidden in ["Tamsin", "Dora"] {
+                assert!(!text.contains(hidden), "{hidden} in {text}");
+            }
+        }
+        assert_eq!(csv_rows(&own_agenda).len(), 1, "{own_agenda}");
+        assert_eq!(csv_rows(&own_minutes).len(), 2, "{own_minutes}");
+        assert!(own_minutes.contains("Discussed Olive's case"));
+
+        // Each download is audited as a read of the meeting by its reader.
+        let events =
+            casework_audit::events_for_entity(store.connection(), "lmaps-meeting", &id, 100)
+                .await
+                .expect("events");
+        let reads: Vec<Value> = events
+            .iter()
+            .filter(|e| e.actor_username.as_deref() == Some("police.lmaps"))
+            .map(|e| serde_json::from_str(&e.summary).expect("summary"))
+            .filter(|s: &Value| s["read"] == "minutes-csv")
+            .collect();
+        assert_eq!(reads.len(), 2, "{reads:?}");
+        assert_eq!(
+            (&reads[0]["entries"], &reads[0]["actions"]),
+            (&json!(1), &json!(1)),
+            "newest first: {reads:?}"
+        );
+
+        // An agency not invited is answered as if the meeting did not exist, audited.
+        let (fire, _) = lmaps_officer(&app, "fire.lmaps", "cumbria-fire-rescue").await;
+        let refusals = refusals_audited(&store).await;
+        assert_eq!(download(&fire, &app, &minutes_csv).await.0, 404);
+        assert_eq!(download(&fire, &app, &agenda_csv).await.0, 404);
+        assert_eq!(refusals_audited(&store).await, refusals + 2);
     })
     .await;
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::actions::NewActionRow;
-use crate::entities::{lmaps_attendance, lmaps_minute};
+use crate::entities::{action, lmaps_attendance, lmaps_minute};
 use crate::{Store, StoreError};
 
 /// `minute` or `correction`.
@@ -31,6 +31,19 @@ pub struct MinuteEntry {
     pub reason: Option<String>,
     pub recorded_by: Uuid,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// An action minuted at a meeting, as the minutes list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MinutedAction {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub description: String,
+    pub agency: String,
+    pub officer: Option<Uuid>,
+    pub due_on: NaiveDate,
+    /// `open` or `done`.
+    pub status: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,6 +138,35 @@ impl Store {
                 reason: row.reason,
                 recorded_by: row.recorded_by,
                 recorded_at: row.recorded_at,
+            })
+            .collect())
+    }
+
+    /// Every action minuted at a meeting, in the order they were set (one query on
+    /// the actions' meeting index).
+    pub async fn lmaps_minuted_actions(
+        &self,
+        conn: &impl ConnectionTrait,
+        meeting: Uuid,
+    ) -> Result<Vec<MinutedAction>, StoreError> {
+        Ok(action::Entity::find()
+            .filter(action::Column::MeetingId.eq(meeting))
+            .filter(action::Column::Source.eq(ActionSource::Lmaps.as_str()))
+            .order_by_asc(action::Column::CreatedAt)
+            .order_by_asc(action::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                Some(MinutedAction {
+                    id: row.id,
+                    case_id: row.case_id?,
+                    description: row.description,
+                    agency: row.agency,
+                    officer: row.officer_id,
+                    due_on: row.due_on,
+                    status: row.status,
+                })
             })
             .collect())
     }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 pub use agenda::{ADDED, AgendaEntry, REMOVED};
 pub use bulk::BenchLoad;
-pub use minutes::{Attendee, MinuteEntry};
+pub use minutes::{Attendee, MinuteEntry, MinutedAction};
 
 use crate::StoreError;
 

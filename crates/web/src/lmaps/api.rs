@@ -321,18 +321,19 @@ async fn get_minutes(
     Path(id): Path<Uuid>,
 ) -> Result<Json<MinutesJson>, AppError> {
     let meeting = meeting_for(&state, &current, id).await?;
-    let (entries, attendance) = super::visible_minutes(&state, &current, &meeting).await?;
+    let minutes = super::visible_minutes(&state, &current, &meeting, "minutes").await?;
     Ok(Json(MinutesJson {
         meeting_id: meeting.id,
         status: meeting.status.as_str().to_string(),
-        attendance: attendance
+        attendance: minutes
+            .attendance
             .into_iter()
             .map(|a| AttendeeJson {
                 agency: a.agency,
                 name: a.name,
             })
             .collect(),
-        items: entries.into_iter().map(minute_json).collect(),
+        items: minutes.entries.into_iter().map(minute_json).collect(),
     }))
 }
 

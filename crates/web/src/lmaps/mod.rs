@@ -20,7 +20,7 @@ use casework_domain::lmaps::{
     ItemMinutesInput, MeetingInput, MeetingStatus, check_item_minutes, check_meeting,
     may_run_meetings,
 };
-use casework_store::lmaps::{AgendaEntry, Attendee, Meeting, MinuteEntry};
+use casework_store::lmaps::{AgendaEntry, Attendee, Meeting, MinuteEntry, MinutedAction};
 use chrono::{NaiveDate, Utc};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
@@ -580,46 +580,68 @@ async fn visible_agenda(
     Ok((on, off))
 }
 
-/// The minutes as the reader may see them: entries about cases they may open.
+/// The minutes as one reader may see them: entries and actions about cases they may
+/// open, with those cases' references, and the attendance.
+#[derive(Debug, Clone)]
+pub(crate) struct VisibleMinutes {
+    pub entries: Vec<MinuteEntry>,
+    pub actions: Vec<MinutedAction>,
+    pub references: HashMap<Uuid, String>,
+    pub attendance: Vec<Attendee>,
+}
+
+/// The minutes as the reader may see them: entries and actions about cases they may
+/// open, nothing about the others. The read (`what`: the page, the API or the CSV) is
+/// audited with the people the visible entries are about.
 async fn visible_minutes(
     state: &AppState,
     current: &CurrentUser,
     meeting: &Meeting,
-) -> Result<(Vec<MinuteEntry>, Vec<Attendee>), AppError> {
+    what: &str,
+) -> Result<VisibleMinutes, AppError> {
     let actor = current.actor();
     let conn = state.store.connection();
     let entries = state.store.lmaps_minutes(conn, meeting.id).await?;
+    let actions = state.store.lmaps_minuted_actions(conn, meeting.id).await?;
     let ids: Vec<Uuid> = entries
         .iter()
         .map(|e| e.case_id)
+        .chain(actions.iter().map(|a| a.case_id))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     let facts = state.store.cases_with_facts(conn, &ids, today()).await?;
-    let allowed: HashMap<Uuid, bool> = facts
+    let references: HashMap<Uuid, String> = facts
         .iter()
-        .map(|(id, (_, f))| {
-            (
-                *id,
-                access::decide(&actor, CaseAction::View, f) == Decision::Allow,
-            )
-        })
+        .filter(|(_, (_, f))| access::decide(&actor, CaseAction::View, f) == Decision::Allow)
+        .map(|(id, (case, _))| (*id, case.reference.clone()))
         .collect();
     let entries: Vec<MinuteEntry> = entries
         .into_iter()
-        .filter(|e| allowed.get(&e.case_id).copied().unwrap_or(false))
+        .filter(|e| references.contains_key(&e.case_id))
         .collect();
-    let subjects: Vec<Uuid> = entries
+    let actions: Vec<MinutedAction> = actions
+        .into_iter()
+        .filter(|a| references.contains_key(&a.case_id))
+        .collect();
+    let subjects: BTreeSet<Uuid> = entries
         .iter()
-        .filter_map(|e| facts.get(&e.case_id).map(|(c, _)| c.subject_person))
+        .map(|e| e.case_id)
+        .chain(actions.iter().map(|a| a.case_id))
+        .filter_map(|id| facts.get(&id).map(|(c, _)| c.subject_person))
         .collect();
     let mut event = current
         .event(AuditAction::View)
         .entity(MEETING, meeting.id)
         .subjects(subjects)
-        .summary(json!({"read": "minutes", "entries": entries.len()}));
+        .summary(json!({"read": what, "entries": entries.len(), "actions": actions.len()}));
     event.reason = Some("LMAPS preparation".into());
     state.audit.record(event).await?;
     let attendance = state.store.lmaps_attendance(conn, meeting.id).await?;
-    Ok((entries, attendance))
+    Ok(VisibleMinutes {
+        entries,
+        actions,
+        references,
+        attendance,
+    })
 }

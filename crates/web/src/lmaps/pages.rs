@@ -1,6 +1,9 @@
 //! LMAPS pages: the meetings of your agency and a form to create one; a meeting's
-//! agenda (print stylesheet, CSV), the chair's controls and the minutes. Every change
-//! goes through the same functions as the API.
+//! agenda, the chair's controls and the minutes with their actions (a print stylesheet
+//! for A4, and the agenda and the minutes as CSV). Every change goes through the same
+//! functions as the API.
+
+use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,7 +15,7 @@ use axum::{Form, Router};
 use casework_domain::FieldError;
 use casework_domain::calendar::uk_date;
 use casework_domain::lmaps::{MeetingStatus, Reason, may_run_meetings};
-use casework_store::lmaps::{Attendee, Meeting};
+use casework_store::lmaps::{Attendee, Meeting, MinutedAction};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -34,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/lmaps/meetings/{id}/minutes", post(minutes))
         .route("/lmaps/meetings/{id}/attendance", post(attendance))
         .route("/lmaps/meetings/{id}/agenda.csv", get(agenda_csv))
+        .route("/lmaps/meetings/{id}/minutes.csv", get(minutes_csv))
         .route("/static/lmaps-print.css", get(print_css))
 }
 
@@ -183,6 +187,15 @@ struct ItemLine {
     ward: String,
     reasons: Vec<&'static str>,
     minutes: Vec<MinuteLine>,
+    actions: Vec<ActionLine>,
+}
+
+struct ActionLine {
+    description: String,
+    agency: String,
+    officer: String,
+    due_on: String,
+    status: String,
 }
 
 struct MinuteLine {
@@ -215,6 +228,28 @@ struct MeetingPage {
     agencies: Vec<(String, String)>,
 }
 
+/// The display names of the officers the actions name.
+async fn officer_names(
+    state: &AppState,
+    actions: &[MinutedAction],
+) -> Result<HashMap<Uuid, String>, AppError> {
+    let ids: Vec<Uuid> = actions
+        .iter()
+        .filter_map(|a| a.officer)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Ok(state.store.user_names(&ids).await?)
+}
+
+/// The officer an action names, or blank for the agency as a whole.
+fn officer_of(officers: &HashMap<Uuid, String>, action: &MinutedAction) -> String {
+    action
+        .officer
+        .map(|id| officers.get(&id).cloned().unwrap_or_else(|| id.to_string()))
+        .unwrap_or_default()
+}
+
 fn name_of(item: &VisibleItem) -> String {
     format!(
         "{} {}",
@@ -232,7 +267,9 @@ async fn meeting_page(
     errors: Vec<FieldError>,
 ) -> Result<MeetingPage, AppError> {
     let (on, _) = super::visible_agenda(state, current, &meeting, "agenda").await?;
-    let (entries, attendance) = super::visible_minutes(state, current, &meeting).await?;
+    let minutes = super::visible_minutes(state, current, &meeting, "minutes").await?;
+    let officers = officer_names(state, &minutes.actions).await?;
+    let entries = &minutes.entries;
     let items = on
         .iter()
         .map(|item| ItemLine {
@@ -263,6 +300,18 @@ async fn meeting_page(
                     recorded: e.recorded_at.format("%d/%m/%Y %H:%M").to_string(),
                 })
                 .collect(),
+            actions: minutes
+                .actions
+                .iter()
+                .filter(|a| a.case_id == item.entry.case_id)
+                .map(|a| ActionLine {
+                    description: a.description.clone(),
+                    agency: a.agency.clone(),
+                    officer: officer_of(&officers, a),
+                    due_on: uk_date(a.due_on),
+                    status: a.status.clone(),
+                })
+                .collect(),
         })
         .collect();
     let next_status = match meeting.status {
@@ -285,7 +334,7 @@ async fn meeting_page(
         approved: meeting.status == MeetingStatus::MinutesApproved,
         next_status,
         items,
-        attendance,
+        attendance: minutes.attendance,
         agencies: state
             .store
             .agencies()
@@ -474,6 +523,35 @@ fn csv_field(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
+/// One CSV line of quoted, defused fields, ended by CRLF.
+fn csv_line(fields: &[&str]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// A CSV download named after the meeting.
+fn csv_download(meeting: &Meeting, what: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"lmaps-{}-{}-{what}.csv\"",
+                    meeting.district, meeting.held_on
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The agenda as the reader may see it, as CSV: reference, kind, name, ward, reasons.
 async fn agenda_csv(
     State(state): State<AppState>,
@@ -485,27 +563,89 @@ async fn agenda_csv(
     let mut out = String::from("reference,kind,name,ward,reasons\r\n");
     for item in &on {
         let reasons: Vec<&str> = item.entry.reasons.iter().map(|r| r.label()).collect();
-        out.push_str(&format!(
-            "{},{},{},{},{}\r\n",
-            csv_field(&item.entry.reference),
-            csv_field(item.entry.kind.name()),
-            csv_field(&name_of(item)),
-            csv_field(&item.entry.ward),
-            csv_field(&reasons.join("; "))
-        ));
+        out.push_str(&csv_line(&[
+            &item.entry.reference,
+            item.entry.kind.name(),
+            &name_of(item),
+            &item.entry.ward,
+            &reasons.join("; "),
+        ]));
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"lmaps-{}-{}-agenda.csv\"",
-                    meeting.district, meeting.held_on
-                ),
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(csv_download(&meeting, "agenda", out))
+}
+
+/// The columns of the minutes CSV.
+const MINUTES_CSV_HEADER: &str = "reference,entry,recorded_at,summary,decisions,\
+next_review_date,correction_reason,action,action_agency,action_officer,action_due_on,\
+action_status\r\n";
+
+/// The minutes as the reader may see them, as CSV: for each case they may open, one
+/// line per minutes entry (`minute` or `correction`: summary, decisions, next review
+/// date, why corrected) then one per action (`action`: what, agency, officer, due,
+/// open or done). Cases in the order they were first minuted.
+async fn minutes_csv(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, HtmlError> {
+    let meeting = meeting_for(&state, &current, id).await?;
+    let minutes = super::visible_minutes(&state, &current, &meeting, "minutes-csv").await?;
+    let officers = officer_names(&state, &minutes.actions).await?;
+    let mut cases: Vec<Uuid> = Vec::new();
+    for case_id in minutes
+        .entries
+        .iter()
+        .map(|e| e.case_id)
+        .chain(minutes.actions.iter().map(|a| a.case_id))
+    {
+        if !cases.contains(&case_id) {
+            cases.push(case_id);
+        }
+    }
+    let mut out = String::from(MINUTES_CSV_HEADER);
+    for case_id in cases {
+        let reference = minutes
+            .references
+            .get(&case_id)
+            .map(String::as_str)
+            .unwrap_or_default();
+        for e in minutes.entries.iter().filter(|e| e.case_id == case_id) {
+            let recorded = e.recorded_at.format("%Y-%m-%d %H:%M").to_string();
+            let next_review = e
+                .next_review_date
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            out.push_str(&csv_line(&[
+                reference,
+                &e.kind,
+                &recorded,
+                &e.summary,
+                &e.decisions,
+                &next_review,
+                e.reason.as_deref().unwrap_or_default(),
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]));
+        }
+        for a in minutes.actions.iter().filter(|a| a.case_id == case_id) {
+            out.push_str(&csv_line(&[
+                reference,
+                "action",
+                "",
+                "",
+                "",
+                "",
+                "",
+                &a.description,
+                &a.agency,
+                &officer_of(&officers, a),
+                &a.due_on.to_string(),
+                &a.status,
+            ]));
+        }
+    }
+    Ok(csv_download(&meeting, "minutes", out))
 }
