@@ -17,6 +17,7 @@ mod m20261128_000012_referrals;
 mod m20261128_000013_lmaps;
 mod m20261128_000014_plan_measures;
 mod m20261128_000015_drop_redundant_index;
+mod m20261128_000016_asb_summaries;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_lmaps::Migration),
             Box::new(m20261128_000014_plan_measures::Migration),
             Box::new(m20261128_000015_drop_redundant_index::Migration),
+            Box::new(m20261128_000016_asb_summaries::Migration),
         ]
     }
 }

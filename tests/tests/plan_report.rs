@@ -38,10 +38,41 @@
 //! P2 2012-06-30 moss-bay (no); P3 2012-03-31 moss-bay (not in the year); P4 2012-07-01
 //! harbour, offence 2012-07-15 (yes). Q1 rate 50% / Allerdale 0% / Copeland 100%;
 //! Q2 100% / none / 100%.
+//!
+//! Gold ASB victims (case ward; opened; assessments; closed). The API stamps a case,
+//! an assessment and a closure with the moment they are made, so these are loaded
+//! through the store on past dates:
+//! - G1 harbour: opened 2012-04-10; Gold 2012-06-30 23:30 BST (Q1's last day, though
+//!   22:30 UTC); Silver 2012-09-01 12:00 BST (replaces it).
+//! - G2 moss-bay: opened 2012-05-01; Gold 2012-07-01 00:30 BST (the day after Q1's
+//!   last, though 30 June in UTC); closed 2012-12-31 15:00 GMT (Q3's last day).
+//! - G3 st-michaels: opened 2012-03-01 (before the year); Gold 2012-03-15; closed
+//!   2013-01-01 00:30 GMT (the day after Q3's last).
+//! - G4 hensingham: opened 2013-03-31 20:00 BST; Gold 2013-03-31 23:30 BST (Q4's last
+//!   day, the clocks gone forward that morning).
+//!
+//! Gold victims at each quarter's end (all / Allerdale / Copeland): Q1 G1, G3 2/1/1;
+//! Q2 G2, G3 2/2/0; Q3 G3 1/1/0; Q4 G4 1/0/1.
+//!
+//! police.uk rows, imported by an analyst as one CSV (Allerdale 001A, Copeland 001A;
+//! a Carlisle row is not kept; shoplifting counts towards no aim):
+//! - 2012-06: ASB Allerdale 2, Copeland 1; criminal damage and arson Copeland 1;
+//!   violence and sexual offences Allerdale 1; burglary Copeland 1; shoplifting
+//!   Allerdale 1; Carlisle ASB 1.
+//! - 2012-07: ASB Copeland 1; violence and sexual offences Copeland 1; burglary
+//!   Allerdale 2.
+//!
+//! Q1 is June alone (April and May not imported: provisional): ASB 3/2/1, criminal
+//! damage 1/0/1, violence 1/1/0, burglary 1/0/1. Q2 is July alone (provisional): ASB
+//! 1/0/1, criminal damage 0/0/0, violence 1/0/1, burglary 2/2/0. Q3 and Q4 have no
+//! month imported: not available. No baselines, so every status is not available.
 
+use casework_store::plan_report::{BulkAsbAssessment, BulkAsbCase};
 use casework_tests::http::{json_of, page, post, read, refused, store_of, submit};
 use casework_tests::{TestApp, each_app};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 const YEAR: &str = "2012-13";
 
@@ -85,8 +116,8 @@ async fn asb_incident(
     ward: &str,
     kind: &str,
     alcohol_youth: bool,
-) {
-    json_of(
+) -> String {
+    let body = json_of(
         post(
             app,
             token,
@@ -101,9 +132,12 @@ async fn asb_incident(
         201,
     )
     .await;
+    body["id"].as_str().expect("id").to_string()
 }
 
-async fn load_asb(app: &TestApp) {
+/// Loads the ASB incidents above; returns each one's case and id, in the order listed
+/// (I1 to I6, I9, I7, I8).
+async fn load_asb(app: &TestApp) -> Vec<(String, String)> {
     let token = app.api_token("police.officer").await;
     let t = token.as_str();
     let v1 = person(app, t, "Vera", "harbour").await;
@@ -112,6 +146,7 @@ async fn load_asb(app: &TestApp) {
     let c1 = asb_case(app, t, &v1, "harbour").await;
     let c2 = asb_case(app, t, &v2, "moss-bay").await;
     let c3 = asb_case(app, t, &v3, "st-michaels").await;
+    let mut logged = Vec::new();
     for (case, victim, at, ward, kind, ay) in [
         (
             &c1,
@@ -186,8 +221,10 @@ async fn load_asb(app: &TestApp) {
             false,
         ),
     ] {
-        asb_incident(app, t, case, victim, at, ward, kind, ay).await;
+        let id = asb_incident(app, t, case, victim, at, ward, kind, ay).await;
+        logged.push((case.clone(), id));
     }
+    logged
 }
 
 async fn load_dv(app: &TestApp) -> Vec<String> {
@@ -343,6 +380,153 @@ async fn load_prevent_deter(app: &TestApp) -> String {
     made["id"].as_str().expect("id").to_string()
 }
 
+fn moment(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("moment")
+        .with_timezone(&Utc)
+}
+
+/// Loads the Gold victims' cases G1 to G4 above through the store.
+async fn load_gold(app: &TestApp) {
+    let store = store_of(app).await;
+    let police = store
+        .user_by_username("police.officer")
+        .await
+        .expect("read")
+        .expect("police officer");
+    // (ward, opened, [(tier, assessed)], closed)
+    let cases = [
+        (
+            "harbour",
+            "2012-04-10T10:00:00+01:00",
+            vec![
+                ("gold", "2012-06-30T23:30:00+01:00"),
+                ("silver", "2012-09-01T12:00:00+01:00"),
+            ],
+            None,
+        ),
+        (
+            "moss-bay",
+            "2012-05-01T10:00:00+01:00",
+            vec![("gold", "2012-07-01T00:30:00+01:00")],
+            Some("2012-12-31T15:00:00Z"),
+        ),
+        (
+            "st-michaels",
+            "2012-03-01T10:00:00Z",
+            vec![("gold", "2012-03-15T10:00:00Z")],
+            Some("2013-01-01T00:30:00Z"),
+        ),
+        (
+            "hensingham",
+            "2013-03-31T20:00:00+01:00",
+            vec![("gold", "2013-03-31T23:30:00+01:00")],
+            None,
+        ),
+    ];
+    let mut bulk = Vec::new();
+    let mut assessments = Vec::new();
+    let mut closures = Vec::new();
+    for (n, (ward, opened, assessed, closed)) in cases.into_iter().enumerate() {
+        let case_id = Uuid::new_v4();
+        bulk.push(BulkAsbCase {
+            case_id,
+            person_id: Uuid::new_v4(),
+            sequence: 9001 + i32::try_from(n).expect("small"),
+            ward: ward.into(),
+            opened_at: moment(opened),
+        });
+        for (tier, at) in assessed {
+            assessments.push(BulkAsbAssessment {
+                case_id,
+                tier: tier.into(),
+                assessed_at: moment(at),
+            });
+        }
+        if let Some(at) = closed {
+            closures.push((case_id, moment(at)));
+        }
+    }
+    store
+        .bulk_insert_asb_cases(&bulk, police.id, &police.agency)
+        .await
+        .expect("cases");
+    store
+        .bulk_insert_asb_assessments(&assessments, police.id)
+        .await
+        .expect("assessments");
+    for (case_id, at) in closures {
+        store
+            .close_case(store.connection(), case_id, "Resolved", at)
+            .await
+            .expect("closed");
+    }
+}
+
+/// The police.uk rows above, as one street-level file.
+fn police_uk_csv() -> String {
+    let mut csv = String::from(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,\
+         LSOA name,Crime type,Last outcome category,Context\n",
+    );
+    let allerdale = "E01019126,Allerdale 001A";
+    let copeland = "E01019268,Copeland 001A";
+    let carlisle = "E01019100,Carlisle 001A";
+    for (month, lsoa, crime_type, rows) in [
+        ("2012-06", allerdale, "Anti-social behaviour", 2),
+        ("2012-06", copeland, "Anti-social behaviour", 1),
+        ("2012-06", copeland, "Criminal damage and arson", 1),
+        ("2012-06", allerdale, "Violence and sexual offences", 1),
+        ("2012-06", copeland, "Burglary", 1),
+        ("2012-06", allerdale, "Shoplifting", 1),
+        ("2012-06", carlisle, "Anti-social behaviour", 1),
+        ("2012-07", copeland, "Anti-social behaviour", 1),
+        ("2012-07", copeland, "Violence and sexual offences", 1),
+        ("2012-07", allerdale, "Burglary", 2),
+    ] {
+        for n in 0..rows {
+            let id = if crime_type == "Anti-social behaviour" {
+                String::new()
+            } else {
+                format!("{month}-{crime_type}-{lsoa}-{n}").replace([' ', ','], "-")
+            };
+            csv.push_str(&format!(
+                "{id},{month},Cumbria Constabulary,Cumbria Constabulary,-3.5,54.6,\
+                 On or near Main Street,{lsoa},{crime_type},,\r\n"
+            ));
+        }
+    }
+    csv
+}
+
+/// Imports the police.uk file as an analyst, through the API.
+async fn load_police_uk(app: &TestApp) {
+    let analyst = app.api_token("analyst").await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/imports/police-uk"))
+        .bearer_auth(&analyst)
+        .header("content-type", "text/csv")
+        .body(police_uk_csv())
+        .send()
+        .await
+        .expect("import");
+    let body = json_of(response, 200).await;
+    assert_eq!(body["months"], json!(["2012-06", "2012-07"]), "{body}");
+    assert_eq!(body["rows_kept"], 11, "{body}");
+}
+
+/// Whether a measure's figure for a district is provisional.
+fn provisional(report: &Value, measure: &str, district: &str) -> bool {
+    report["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .find(|m| m["measure"] == measure && m["district"] == district)
+        .and_then(|m| m["provisional"].as_bool())
+        .expect("provisional")
+}
+
 /// The figure of a measure for a district in a report.
 fn actual(report: &Value, measure: &str, district: &str) -> Option<f64> {
     let row = report["measures"]
@@ -394,6 +578,8 @@ async fn each_computed_measure_by_district_and_quarter() {
         load_dv(&app).await;
         load_iom(&app).await;
         load_prevent_deter(&app).await;
+        load_gold(&app).await;
+        load_police_uk(&app).await;
         let analyst = app.api_token("analyst").await;
         let q1 = report(&app, &analyst, "Q1").await;
         let q2 = report(&app, &analyst, "Q2").await;
@@ -424,6 +610,54 @@ async fn each_computed_measure_by_district_and_quarter() {
             assert_eq!(split(q, "asb-repeat-victims"), n(1.0, 0.0, 1.0));
         }
         assert_eq!(split(&q4, "asb-repeat-victims"), n(2.0, 1.0, 2.0));
+
+        // Gold victims at each quarter's end: an assessment on the last day counts
+        // (G1 in Q1), one the day after does not (G2 in Q1); a later Silver replaces
+        // Gold (G1 in Q2); a case closed on the last day does not count (G2 in Q3),
+        // one closed the day after does (G3 in Q3).
+        assert_eq!(split(&q1, "asb-gold-victims"), n(2.0, 1.0, 1.0));
+        assert_eq!(split(&q2, "asb-gold-victims"), n(2.0, 2.0, 0.0));
+        assert_eq!(split(&q3, "asb-gold-victims"), n(1.0, 1.0, 0.0));
+        assert_eq!(split(&q4, "asb-gold-victims"), n(1.0, 0.0, 1.0));
+        assert_eq!(status(&q1, "asb-gold-victims", "all"), "not-available");
+        assert!(!provisional(&q1, "asb-gold-victims", "all"));
+
+        // police.uk rows by crime type, district and quarter: June is Q1, July Q2.
+        assert_eq!(split(&q1, "police-uk-asb"), n(3.0, 2.0, 1.0));
+        assert_eq!(split(&q1, "police-uk-criminal-damage"), n(1.0, 0.0, 1.0));
+        assert_eq!(split(&q1, "police-uk-violence"), n(1.0, 1.0, 0.0));
+        assert_eq!(split(&q1, "police-uk-burglary"), n(1.0, 0.0, 1.0));
+        assert_eq!(split(&q2, "police-uk-asb"), n(1.0, 0.0, 1.0));
+        assert_eq!(split(&q2, "police-uk-criminal-damage"), n(0.0, 0.0, 0.0));
+        assert_eq!(split(&q2, "police-uk-violence"), n(1.0, 0.0, 1.0));
+        assert_eq!(split(&q2, "police-uk-burglary"), n(2.0, 2.0, 0.0));
+        for district in ["all", "allerdale", "copeland"] {
+            // One month of three imported: provisional; no baseline: not available.
+            assert!(provisional(&q1, "police-uk-burglary", district));
+            assert!(provisional(&q2, "police-uk-asb", district));
+            assert_eq!(status(&q2, "police-uk-asb", district), "not-available");
+        }
+        // No month of Q3 or Q4 imported: no figure, not a 0.
+        for (q, measure) in [(&q3, "police-uk-asb"), (&q4, "police-uk-violence")] {
+            assert_eq!(split(q, measure), (None, None, None));
+            assert_eq!(status(q, measure, "all"), "not-available");
+        }
+        // Each sits under the aim its crime type counts towards.
+        let aim_of = |measure: &str| {
+            q1["measures"]
+                .as_array()
+                .expect("measures")
+                .iter()
+                .find(|m| m["measure"] == measure)
+                .and_then(|m| m["aim"].as_str())
+                .expect("aim")
+                .to_string()
+        };
+        assert_eq!(aim_of("police-uk-asb"), "asb-hotspots");
+        assert_eq!(aim_of("police-uk-criminal-damage"), "asb-criminal-damage");
+        assert_eq!(aim_of("police-uk-violence"), "crime-violent");
+        assert_eq!(aim_of("police-uk-burglary"), "crime-violent");
+        assert_eq!(aim_of("asb-gold-victims"), "asb-repeat-victimisation");
 
         // Domestic abuse.
         assert_eq!(split(&q1, "dv-incidents"), n(2.0, 1.0, 1.0));
@@ -499,6 +733,44 @@ async fn each_computed_measure_by_district_and_quarter() {
         assert!(html.contains("Improving") && html.contains("Worsening"));
         assert!(html.contains("<svg class=\"chart\""));
         assert!(!html.contains("Vera") && !html.contains("Measured"));
+    })
+    .await;
+}
+
+/// The report reads counts the store keeps as incidents are logged and removed: an
+/// incident removed in error leaves its quarter's counts and its victim's window.
+#[tokio::test]
+async fn an_incident_removed_in_error_leaves_the_figures() {
+    each_app(|app| async move {
+        let logged = load_asb(&app).await;
+        let analyst = app.api_token("analyst").await;
+        let n = |a: f64, b: f64, c: f64| (Some(a), Some(b), Some(c));
+        let q4 = report(&app, &analyst, "Q4").await;
+        assert_eq!(split(&q4, "asb-incidents"), n(1.0, 0.0, 1.0));
+        assert_eq!(split(&q4, "asb-repeat-victims"), n(2.0, 1.0, 2.0));
+
+        // I7: V2's deliberate fire in harbour on 31 March 2013, the third of V2's
+        // incidents in the Q4 window.
+        let (case, incident) = &logged[7];
+        let police = app.sign_in("police.officer").await;
+        let case_page = format!("/asb/cases/{case}");
+        let (code, _, _) = submit(
+            &police,
+            &app,
+            &case_page,
+            &format!("/asb/cases/{case}/incidents/{incident}/remove"),
+            &[("reason", "Logged on the wrong case")],
+        )
+        .await;
+        assert_eq!(code, 303);
+
+        let q4 = report(&app, &analyst, "Q4").await;
+        assert_eq!(split(&q4, "asb-incidents"), n(0.0, 0.0, 0.0));
+        assert_eq!(split(&q4, "asb-deliberate-fires"), n(0.0, 0.0, 0.0));
+        assert_eq!(split(&q4, "asb-repeat-victims"), n(1.0, 0.0, 1.0));
+        // The other quarters are as they were.
+        let q1 = report(&app, &analyst, "Q1").await;
+        assert_eq!(split(&q1, "asb-incidents"), n(3.0, 1.0, 2.0));
     })
     .await;
 }

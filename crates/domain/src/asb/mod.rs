@@ -10,6 +10,7 @@ pub mod bank_holidays;
 pub mod case_reference;
 pub mod case_review;
 pub mod contact;
+pub mod day_counts;
 pub mod hotspot;
 pub mod incident;
 pub mod instrument;
@@ -22,6 +23,7 @@ pub use case_review::{
     CaseReview, CaseReviewDeadlines, CaseReviewStep, check_applied_on, check_step_done_on,
 };
 pub use contact::{ContactStandard, check_contacted_at, contact_overdue};
+pub use day_counts::{DayCounts, counting_day, day_number};
 pub use hotspot::{Hotspot, WardCounts, rank_hotspots};
 pub use incident::{Category, Incident, IncidentInput, Perpetrators};
 pub use instrument::{AsbInstrument, Question};

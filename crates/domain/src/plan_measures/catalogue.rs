@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::CaseRule;
 use crate::calendar::FinancialYear;
+use crate::open_data::aim_for_crime_type;
 
 /// Which way is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +36,8 @@ pub enum Unit {
     Percent,
     Referrals,
     Loans,
+    /// Recorded crimes (police.uk's rows of a crime type).
+    Crimes,
 }
 
 impl Unit {
@@ -46,6 +49,7 @@ impl Unit {
             Unit::Percent => "percent",
             Unit::Referrals => "referrals",
             Unit::Loans => "loans",
+            Unit::Crimes => "crimes",
         }
     }
 
@@ -70,6 +74,9 @@ pub enum Source {
     AsbDeliberateFires,
     /// People who were repeat victims of ASB at the quarter's end (the ASB rule).
     AsbRepeatVictims,
+    /// Open ASB cases whose latest risk assessment is Gold at the quarter's end
+    /// (`super::gold`).
+    AsbGoldVictims,
     /// Domestic abuse incidents in the quarter.
     DvIncidents,
     /// Victims whose first known incident fell in the quarter.
@@ -84,6 +91,14 @@ pub enum Source {
     PreventDeterReferred,
     /// Young people accepted onto the Prevent & Deter programme in the quarter.
     PreventDeterAccepted,
+    /// police.uk street-level rows of "Anti-social behaviour" in the quarter's months.
+    PoliceUkAsb,
+    /// police.uk rows of "Criminal damage and arson".
+    PoliceUkCriminalDamage,
+    /// police.uk rows of "Violence and sexual offences".
+    PoliceUkViolence,
+    /// police.uk rows of "Burglary".
+    PoliceUkBurglary,
     /// Typed in by an authorised officer, quarter by quarter.
     Entered,
 }
@@ -96,6 +111,7 @@ impl Source {
             Source::AsbCriminalDamage => "asb-criminal-damage",
             Source::AsbDeliberateFires => "asb-deliberate-fires",
             Source::AsbRepeatVictims => "asb-repeat-victims",
+            Source::AsbGoldVictims => "asb-gold-victims",
             Source::DvIncidents => "dv-incidents",
             Source::DvFirstTimeVictims => "dv-first-time-victims",
             Source::DvArrests => "dv-arrests",
@@ -103,7 +119,30 @@ impl Source {
             Source::IomReoffendingRate => "iom-reoffending-rate",
             Source::PreventDeterReferred => "prevent-deter-referred",
             Source::PreventDeterAccepted => "prevent-deter-accepted",
+            Source::PoliceUkAsb => "police-uk-asb",
+            Source::PoliceUkCriminalDamage => "police-uk-criminal-damage",
+            Source::PoliceUkViolence => "police-uk-violence",
+            Source::PoliceUkBurglary => "police-uk-burglary",
             Source::Entered => "entered",
+        }
+    }
+
+    /// The police.uk sources, one per crime type the plan's aims take.
+    pub const POLICE_UK: [Source; 4] = [
+        Source::PoliceUkAsb,
+        Source::PoliceUkCriminalDamage,
+        Source::PoliceUkViolence,
+        Source::PoliceUkBurglary,
+    ];
+
+    /// The police.uk crime type a source counts, exactly as police.uk writes it.
+    pub fn police_uk_crime_type(self) -> Option<&'static str> {
+        match self {
+            Source::PoliceUkAsb => Some("Anti-social behaviour"),
+            Source::PoliceUkCriminalDamage => Some("Criminal damage and arson"),
+            Source::PoliceUkViolence => Some("Violence and sexual offences"),
+            Source::PoliceUkBurglary => Some("Burglary"),
+            _ => None,
         }
     }
 
@@ -115,8 +154,14 @@ impl Source {
             | Source::AsbCriminalDamage
             | Source::AsbDeliberateFires
             | Source::DvIncidents
-            | Source::DvArrests => Some(Unit::Incidents),
-            Source::AsbRepeatVictims | Source::DvFirstTimeVictims => Some(Unit::People),
+            | Source::DvArrests
+            | Source::PoliceUkAsb => Some(Unit::Incidents),
+            Source::AsbRepeatVictims | Source::AsbGoldVictims | Source::DvFirstTimeVictims => {
+                Some(Unit::People)
+            }
+            Source::PoliceUkCriminalDamage
+            | Source::PoliceUkViolence
+            | Source::PoliceUkBurglary => Some(Unit::Crimes),
             Source::DvRepeatRate | Source::IomReoffendingRate => Some(Unit::Percent),
             Source::PreventDeterReferred | Source::PreventDeterAccepted => Some(Unit::Referrals),
             Source::Entered => None,
@@ -236,6 +281,18 @@ impl Catalogue {
                     m.unit.as_str()
                 ));
             }
+            // A police.uk count sits under the aim its crime type counts towards.
+            if let Some(crime_type) = m.source.police_uk_crime_type()
+                && aim_for_crime_type(crime_type) != Some(m.aim.as_str())
+            {
+                problems.push(format!(
+                    "measure '{}' counts police.uk \"{crime_type}\", which counts towards {} and not '{}'",
+                    m.key,
+                    aim_for_crime_type(crime_type)
+                        .map_or_else(|| "no aim".to_string(), |a| format!("aim '{a}'")),
+                    m.aim
+                ));
+            }
             if let Some(b) = &m.baseline {
                 if b.period.trim().is_empty() {
                     problems.push(format!(
@@ -351,6 +408,100 @@ rule = "asb-repeat-victim"
     fn a_file_for_another_year_is_refused() {
         let err = parse(&FILE.replace("2012-13", "2013-14")).expect_err("wrong year");
         assert!(err.to_string().contains("for 2013-14"), "{err}");
+    }
+
+    /// A police.uk measure and the Gold victims measure, under `aim`.
+    fn police_uk_file(source: &str, unit: &str, aim: &str) -> String {
+        format!(
+            r#"
+year = "2012-13"
+[[measures]]
+key = "police-uk"
+aim = "{aim}"
+name = "Recorded crime"
+definition = "police.uk rows of the crime type in the quarter's months"
+direction = "reduce"
+unit = "{unit}"
+source = "{source}"
+[[measures]]
+key = "asb-gold"
+aim = "asb-repeat-victimisation"
+name = "Gold ASB victims"
+definition = "Open ASB cases whose latest assessment is Gold at the quarter's end"
+direction = "reduce"
+unit = "people"
+source = "asb-gold-victims"
+"#
+        )
+    }
+
+    fn parse_police_uk(text: &str) -> Result<Catalogue, CatalogueError> {
+        Catalogue::parse(
+            text,
+            FinancialYear::starting(2012),
+            &set(&[
+                "asb-repeat-victimisation",
+                "asb-hotspots",
+                "asb-criminal-damage",
+                "crime-violent",
+            ]),
+            &set(&["allerdale", "copeland"]),
+        )
+    }
+
+    #[test]
+    fn police_uk_measures_sit_under_their_crime_types_aim() {
+        for (source, unit, aim) in [
+            ("police-uk-asb", "incidents", "asb-hotspots"),
+            ("police-uk-criminal-damage", "crimes", "asb-criminal-damage"),
+            ("police-uk-violence", "crimes", "crime-violent"),
+            ("police-uk-burglary", "crimes", "crime-violent"),
+        ] {
+            let c = parse_police_uk(&police_uk_file(source, unit, aim))
+                .unwrap_or_else(|e| panic!("{source}: {e}"));
+            let m = c.measure("police-uk").expect("measure");
+            assert_eq!(m.source.as_str(), source);
+            let crime_type = m.source.police_uk_crime_type().expect("crime type");
+            assert_eq!(crate::open_data::aim_for_crime_type(crime_type), Some(aim));
+            assert!(Source::POLICE_UK.contains(&m.source));
+            assert_eq!(
+                c.measure("asb-gold").expect("gold").source,
+                Source::AsbGoldVictims
+            );
+        }
+        assert_eq!(Source::AsbGoldVictims.police_uk_crime_type(), None);
+        assert_eq!(Source::AsbCriminalDamage.police_uk_crime_type(), None);
+    }
+
+    #[test]
+    fn a_police_uk_measure_under_the_wrong_aim_is_refused() {
+        let text = police_uk_file("police-uk-burglary", "crimes", "asb-hotspots");
+        let Err(CatalogueError::Invalid(problems)) = parse_police_uk(&text) else {
+            panic!("burglary under the ASB hotspots aim should be refused");
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains(
+                "\"Burglary\", which counts towards aim 'crime-violent' and not 'asb-hotspots'"
+            ),
+            "{}",
+            problems[0]
+        );
+        // An aim the plan does not have is named as unknown too.
+        let text = police_uk_file("police-uk-asb", "incidents", "nowhere");
+        let err = parse_police_uk(&text).expect_err("unknown aim");
+        assert!(err.to_string().contains("unknown aim 'nowhere'"), "{err}");
+        assert!(err.to_string().contains("and not 'nowhere'"), "{err}");
+    }
+
+    #[test]
+    fn police_uk_crimes_are_counted_as_crimes() {
+        let text = police_uk_file("police-uk-violence", "incidents", "crime-violent");
+        let err = parse_police_uk(&text).expect_err("wrong unit");
+        assert!(err.to_string().contains("computed as crimes"), "{err}");
+        let text = police_uk_file("police-uk-asb", "crimes", "asb-hotspots");
+        let err = parse_police_uk(&text).expect_err("wrong unit");
+        assert!(err.to_string().contains("computed as incidents"), "{err}");
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! module knows is the *kinds* of computation and the rules.
 
 mod catalogue;
+pub mod gold;
+pub mod police_uk;
 mod progress;
 mod rules;
 mod status;

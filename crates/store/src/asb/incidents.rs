@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use casework_domain::FieldError;
-use casework_domain::asb::{Assessment, ContactStandard, Incident, Perpetrators};
+use casework_domain::asb::{Assessment, ContactStandard, DayCounts, Incident, Perpetrators};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::summaries::{DayChanges, VictimIncident, add_victim_incidents, remove_victim_incidents};
 use super::{PERPETRATOR, VICTIM};
 use crate::entities::{agency, asb_assessment, asb_incident, asb_incident_person, person};
 use crate::{Store, StoreError};
@@ -109,6 +110,28 @@ impl Store {
         asb_incident_person::Entity::insert_many(links)
             .exec_without_returning(conn)
             .await?;
+        let mut days = DayChanges::default();
+        days.add(
+            incident.occurred_at,
+            &incident.ward,
+            DayCounts::of_incident(
+                &incident.incident_type,
+                incident.alcohol_related,
+                incident.youth_related,
+            ),
+        );
+        days.apply(conn).await?;
+        let victims: Vec<VictimIncident> = incident
+            .victim_ids
+            .iter()
+            .map(|person_id| VictimIncident {
+                incident_id: id,
+                person_id: *person_id,
+                occurred_at: incident.occurred_at,
+                ward: incident.ward.clone(),
+            })
+            .collect();
+        add_victim_incidents(conn, &victims).await?;
         Ok(id)
     }
 
@@ -141,7 +164,7 @@ impl Store {
         case_id: Uuid,
         incident_id: Uuid,
     ) -> Result<Vec<Uuid>, StoreError> {
-        asb_incident::Entity::find_by_id(incident_id)
+        let row = asb_incident::Entity::find_by_id(incident_id)
             .filter(asb_incident::Column::CaseId.eq(case_id))
             .one(conn)
             .await?
@@ -157,6 +180,15 @@ impl Store {
             .filter(asb_incident_person::Column::IncidentId.eq(incident_id))
             .exec(conn)
             .await?;
+        remove_victim_incidents(conn, incident_id).await?;
+        let mut days = DayChanges::default();
+        days.add(
+            row.occurred_at,
+            &row.ward_code,
+            DayCounts::of_incident(&row.incident_type, row.alcohol_related, row.youth_related)
+                .negated(),
+        );
+        days.apply(conn).await?;
         asb_incident::Entity::delete_by_id(incident_id)
             .exec(conn)
             .await?;

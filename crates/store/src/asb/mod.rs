@@ -7,6 +7,7 @@ mod cases;
 mod contact;
 mod hotspots;
 mod incidents;
+pub(crate) mod summaries;
 pub(crate) mod reach;
 mod repeat_victims;
 

@@ -9,6 +9,7 @@ pub mod asb_case_review;
 pub mod asb_incident;
 pub mod asb_incident_person;
 pub mod asb_incident_type;
+pub mod asb_victim_incident;
 pub mod case;
 pub mod case_note;
 pub mod case_share;

@@ -5,8 +5,7 @@
 use std::collections::HashMap;
 
 use casework_domain::access::CaseKind;
-use casework_domain::asb::{RepeatVictimRule, RiskTier};
-use casework_domain::calendar::uk_midnight;
+use casework_domain::asb::{RepeatVictimRule, RiskTier, day_number};
 use casework_domain::iom::Tier;
 use casework_domain::lmaps::{
     AgendaItem, CaseSignal, Chosen, LMAPS_SHARE_AGENCY, Reason, RuleContext, Signal, propose,
@@ -21,7 +20,6 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{Meeting, reasons_of, reasons_text};
-use crate::asb::VICTIM;
 use crate::asb::reach::Params;
 use crate::cases::OPEN;
 use crate::entities::{case, lmaps_agenda_item};
@@ -106,39 +104,20 @@ impl Store {
             );
         }
 
-        // ASB repeat victims: first the people with at least the threshold of victim
-        // links at all (from the victim index alone, no look-ups), then their
-        // incidents in the window (every case, every district), then their own open
-        // ASB cases here. Most victims have one incident, so few are looked up.
+        // ASB repeat victims: each victim's incidents in the window (every case,
+        // every district) counted in person order from the victims' summary's covering
+        // index, then the people over the threshold's own open ASB cases here.
         let window = repeat.window(today);
-        let end = window.to.succ_opt().unwrap_or(window.to);
         let mut p = Params::default();
-        let victim = p.bind(VICTIM);
-        let from = p.bind(uk_midnight(window.from));
-        let to = p.bind(uk_midnight(end));
+        let from = p.bind(day_number(window.from));
+        let to = p.bind(day_number(window.to));
         let threshold = p.bind(i64::from(repeat.incidents));
         let asb = p.bind(CaseKind::Asb.as_str());
         let scope = in_district(&mut p, district);
-        // SQLite takes the covering indexes only when named (migration 000010).
-        let (by_victim, lookup) = if conn.get_database_backend() == DbBackend::Sqlite {
-            (
-                " INDEXED BY idx_asb_incident_people_victim",
-                " INDEXED BY idx_asb_incidents_victim_lookup",
-            )
-        } else {
-            ("", "")
-        };
         let sql = format!(
-            "WITH candidates AS (SELECT vc.person_id AS person_id \
-               FROM asb_incident_people vc{by_victim} WHERE vc.role = {victim} \
-               GROUP BY vc.person_id HAVING COUNT(*) >= {threshold}), \
-             counted AS (SELECT vp.person_id AS person_id, COUNT(*) AS incidents \
-               FROM candidates CROSS JOIN asb_incident_people vp \
-                 CROSS JOIN asb_incidents i{lookup} \
-               WHERE vp.person_id = candidates.person_id AND vp.role = {victim} \
-                 AND i.id = vp.incident_id \
-                 AND i.occurred_at >= {from} AND i.occurred_at < {to} \
-               GROUP BY vp.person_id HAVING COUNT(*) >= {threshold}) \
+            "WITH counted AS (SELECT v.person_id AS person_id, COUNT(*) AS incidents \
+               FROM asb_victim_incidents v WHERE v.day >= {from} AND v.day <= {to} \
+               GROUP BY v.person_id HAVING COUNT(*) >= {threshold}) \
              SELECT c.id AS case_id, counted.incidents AS incidents \
              FROM counted CROSS JOIN cases c CROSS JOIN wards w \
              WHERE c.subject_person_id = counted.person_id AND c.kind = {asb} AND {scope}"

@@ -7,7 +7,7 @@
 //! caller gives a scratch database.
 
 use casework_domain::access::CaseKind;
-use casework_domain::asb::{CaseReference, RiskTier};
+use casework_domain::asb::{CaseReference, DayCounts, RiskTier, counting_day, day_number};
 use casework_domain::calendar::uk_midnight;
 use casework_domain::iom::Tier;
 use casework_domain::lmaps::LMAPS_SHARE_AGENCY;
@@ -17,10 +17,11 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::asb::VICTIM;
+use crate::asb::summaries::DayChanges;
 use crate::cases::{CLOSED, OPEN};
 use crate::entities::{
-    action, asb_assessment, asb_case_review, asb_incident, asb_incident_person, case, case_share,
-    iom_tier_change, person,
+    action, asb_assessment, asb_case_review, asb_incident, asb_incident_person,
+    asb_victim_incident, case, case_share, iom_tier_change, person,
 };
 use crate::{Store, StoreError};
 
@@ -42,6 +43,8 @@ struct Rows {
     assessments: Vec<asb_assessment::ActiveModel>,
     incidents: Vec<asb_incident::ActiveModel>,
     victims: Vec<asb_incident_person::ActiveModel>,
+    victim_incidents: Vec<asb_victim_incident::ActiveModel>,
+    days: DayChanges,
     reviews: Vec<asb_case_review::ActiveModel>,
     actions: Vec<action::ActiveModel>,
     tiers: Vec<iom_tier_change::ActiveModel>,
@@ -169,6 +172,17 @@ impl Loader {
             person_id: Set(victim),
             role: Set(VICTIM.into()),
         });
+        self.rows
+            .victim_incidents
+            .push(asb_victim_incident::ActiveModel {
+                incident_id: Set(id),
+                person_id: Set(victim),
+                day: Set(day_number(counting_day(at))),
+                ward_code: Set(ward.to_string()),
+            });
+        self.rows
+            .days
+            .add(at, ward, DayCounts::of_incident("noise", false, false));
     }
 
     fn day(&self, offset: i64) -> NaiveDate {
@@ -182,6 +196,8 @@ impl Loader {
         flush(conn, &mut rows.assessments).await?;
         flush(conn, &mut rows.incidents).await?;
         flush(conn, &mut rows.victims).await?;
+        flush(conn, &mut rows.victim_incidents).await?;
+        std::mem::take(&mut rows.days).apply(conn).await?;
         flush(conn, &mut rows.reviews).await?;
         flush(conn, &mut rows.actions).await?;
         flush(conn, &mut rows.tiers).await?;

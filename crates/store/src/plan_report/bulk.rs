@@ -1,13 +1,17 @@
 //! Loading ASB incidents in bulk, for the plan report's benchmark
 //! (`casework bench plan-report`): people, cases and incidents inserted many rows to a
 //! statement, as no officer would log them, so that a year of 1,000,000 takes
-//! seconds rather than hours. Never used by the application itself.
+//! seconds rather than hours; and ASB risk assessments made on given past dates, for
+//! the plan report's tests (the API stamps an assessment with the moment it is made).
+//! Never used by the application itself.
 
+use casework_domain::asb::{DayCounts, RiskTier};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use uuid::Uuid;
 
-use crate::entities::{asb_incident, asb_incident_person, case, person};
+use crate::asb::summaries::{DayChanges, VictimIncident, add_victim_incidents};
+use crate::entities::{asb_assessment, asb_incident, asb_incident_person, case, person};
 use crate::{Store, StoreError};
 
 /// Rows per insert statement: under SQLite's 32,766 parameters at 17 columns.
@@ -31,6 +35,15 @@ pub struct BulkAsbIncident {
     pub alcohol_related: bool,
     pub youth_related: bool,
     pub victim: Option<Uuid>,
+}
+
+/// An ASB risk assessment with only its outcome: the tier (`gold`, `silver` or
+/// `bronze`, the same computed and final) and when it was made.
+#[derive(Debug, Clone)]
+pub struct BulkAsbAssessment {
+    pub case_id: Uuid,
+    pub tier: String,
+    pub assessed_at: DateTime<Utc>,
 }
 
 impl Store {
@@ -132,6 +145,64 @@ impl Store {
                     .exec(&txn)
                     .await?;
             }
+            let victims: Vec<VictimIncident> = chunk
+                .iter()
+                .zip(&ids)
+                .filter_map(|(i, id)| {
+                    i.victim.map(|person_id| VictimIncident {
+                        incident_id: *id,
+                        person_id,
+                        occurred_at: i.occurred_at,
+                        ward: i.ward.clone(),
+                    })
+                })
+                .collect();
+            add_victim_incidents(&txn, &victims).await?;
+        }
+        let mut days = DayChanges::default();
+        for i in incidents {
+            days.add(
+                i.occurred_at,
+                &i.ward,
+                DayCounts::of_incident(i.incident_type, i.alcohol_related, i.youth_related),
+            );
+        }
+        days.apply(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Inserts `assessments` (no answers, score 0), in one transaction. Refuses an
+    /// unknown tier.
+    pub async fn bulk_insert_asb_assessments(
+        &self,
+        assessments: &[BulkAsbAssessment],
+        by: Uuid,
+    ) -> Result<(), StoreError> {
+        let rows = assessments
+            .iter()
+            .map(|a| {
+                let tier = RiskTier::parse(&a.tier)
+                    .ok_or_else(|| StoreError::Invalid(format!("unknown tier '{}'", a.tier)))?;
+                Ok(asb_assessment::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    case_id: Set(a.case_id),
+                    instrument_version: Set(1),
+                    answers: Set("{}".into()),
+                    score: Set(0),
+                    computed_tier: Set(tier.as_str().into()),
+                    final_tier: Set(tier.as_str().into()),
+                    judgement_reason: Set(None),
+                    assessed_by: Set(by),
+                    assessed_at: Set(a.assessed_at),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let txn = self.begin_write().await?;
+        for chunk in rows.chunks(ROWS) {
+            asb_assessment::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
         }
         txn.commit().await?;
         Ok(())

@@ -22,7 +22,7 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
-pub use bulk::{BulkAsbCase, BulkAsbIncident};
+pub use bulk::{BulkAsbAssessment, BulkAsbCase, BulkAsbIncident};
 pub use cases::AimCase;
 pub use sources::{Figure, Figures};
 

@@ -1,25 +1,29 @@
 //! The computed figures of a plan report: one grouped read per source for every
 //! reported quarter and district at once, never a query per measure or per row. The
-//! counting rules are the modules' own (`casework_domain::{asb, dv, iom}`).
+//! counting rules are the modules' own (`casework_domain::{asb, dv, iom}`), and the
+//! plan's own where a measure is the plan's (`casework_domain::plan_measures::{gold,
+//! police_uk}`).
 
 use std::collections::{HashMap, HashSet};
 
-use casework_domain::asb::{CRIMINAL_DAMAGE, DELIBERATE_FIRE, RepeatVictimRule};
-use casework_domain::calendar::{FinancialYear, Period, Quarter, uk_midnight};
+use casework_domain::access::CaseKind;
+use casework_domain::asb::{RepeatVictimRule, RiskTier, day_number};
+use casework_domain::calendar::{FinancialYear, Period, Quarter};
 use casework_domain::dv::{RepeatVictimisation, measures_by_area};
 use casework_domain::iom::{Reoffending, measure, measure_by};
-use casework_domain::plan_measures::{ALL_DISTRICTS, Source};
+use casework_domain::plan_measures::gold::{AssessedBy, counts_as_gold_victim, end_of_uk_day};
+use casework_domain::plan_measures::police_uk::{quarter_figure, quarter_months};
+use casework_domain::plan_measures::{ALL_DISTRICTS, Source, quarter_of};
 use casework_domain::settings::Settings;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 use uuid::Uuid;
 
-use crate::asb::VICTIM;
 use crate::db::placeholders;
 use crate::{Store, StoreError};
 
 /// One computed figure: the value, and whether it may still change (a re-offending
-/// window not yet closed).
+/// window not yet closed, a police.uk month of the quarter not yet imported).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Figure {
     pub value: f64,
@@ -64,10 +68,6 @@ pub(crate) fn span(year: FinancialYear, quarters: &[Quarter]) -> Option<Period> 
     })
 }
 
-fn end_of(day: NaiveDate) -> DateTime<Utc> {
-    uk_midnight(day.succ_opt().unwrap_or(day))
-}
-
 impl Store {
     /// Every figure the `sources` need for the `quarters` of `year`, as known on
     /// `today`, each source read once for all quarters and districts, the sources
@@ -105,6 +105,7 @@ impl Store {
                     year,
                     quarters,
                     RepeatVictimRule::from_settings(settings),
+                    &district_of,
                 )
                 .await
             } else {
@@ -139,17 +140,35 @@ impl Store {
                 Ok(Figures::new())
             }
         };
-        let (a, b, c, d, e) = tokio::try_join!(asb, repeat, dv, iom, pd)?;
+        let gold = async {
+            if wants(&[Source::AsbGoldVictims]) {
+                self.plan_asb_gold_victims(year, quarters, &district_of)
+                    .await
+            } else {
+                Ok(Figures::new())
+            }
+        };
+        let police_uk = async {
+            if wants(&Source::POLICE_UK) {
+                self.plan_police_uk(year, quarters, sources).await
+            } else {
+                Ok(Figures::new())
+            }
+        };
+        let (a, b, c, d, e, f, g) = tokio::try_join!(asb, repeat, dv, iom, pd, gold, police_uk)?;
         let mut all = a;
         all.extend(b);
         all.extend(c);
         all.extend(d);
         all.extend(e);
+        all.extend(f);
+        all.extend(g);
         Ok(all)
     }
 
-    /// ASB incident counts per ward and quarter in one grouped read of the
-    /// `idx_asb_incidents_window` range, summed into districts here.
+    /// ASB incident counts per ward and quarter in one grouped read of the day counts
+    /// the store keeps (`asb_incident_days`: a year is a few thousand rows), summed
+    /// into districts here.
     async fn plan_asb_counts(
         &self,
         year: FinancialYear,
@@ -161,24 +180,22 @@ impl Store {
             return Ok(figures);
         };
         let mut p = Params::default();
-        let from = p.bind(uk_midnight(range.from));
-        let to = p.bind(end_of(range.to));
-        let q2 = p.bind(uk_midnight(year.quarter(Quarter::Q2).from));
-        let q3 = p.bind(uk_midnight(year.quarter(Quarter::Q3).from));
-        let q4 = p.bind(uk_midnight(year.quarter(Quarter::Q4).from));
-        let damage = p.bind(CRIMINAL_DAMAGE);
-        let fire = p.bind(DELIBERATE_FIRE);
+        let from = p.bind(range.from);
+        let to = p.bind(range.to);
+        let q2 = p.bind(year.quarter(Quarter::Q2).from);
+        let q3 = p.bind(year.quarter(Quarter::Q3).from);
+        let q4 = p.bind(year.quarter(Quarter::Q4).from);
         let sql = format!(
-            "SELECT i.ward_code AS ward, \
-               CASE WHEN i.occurred_at < {q2} THEN 1 WHEN i.occurred_at < {q3} THEN 2 \
-                    WHEN i.occurred_at < {q4} THEN 3 ELSE 4 END AS q, \
-               COUNT(*) AS incidents, \
-               SUM(CASE WHEN i.alcohol_related AND i.youth_related THEN 1 ELSE 0 END) AS alcohol_youth, \
-               SUM(CASE WHEN i.incident_type = {damage} THEN 1 ELSE 0 END) AS criminal_damage, \
-               SUM(CASE WHEN i.incident_type = {fire} THEN 1 ELSE 0 END) AS deliberate_fire \
-             FROM asb_incidents i \
-             WHERE i.occurred_at >= {from} AND i.occurred_at < {to} \
-             GROUP BY i.ward_code, q"
+            "SELECT d.ward_code AS ward, \
+               CASE WHEN d.day < {q2} THEN 1 WHEN d.day < {q3} THEN 2 \
+                    WHEN d.day < {q4} THEN 3 ELSE 4 END AS q, \
+               CAST(SUM(d.incidents) AS BIGINT) AS incidents, \
+               CAST(SUM(d.alcohol_youth) AS BIGINT) AS alcohol_youth, \
+               CAST(SUM(d.criminal_damage) AS BIGINT) AS criminal_damage, \
+               CAST(SUM(d.deliberate_fire) AS BIGINT) AS deliberate_fire \
+             FROM asb_incident_days d \
+             WHERE d.day >= {from} AND d.day <= {to} \
+             GROUP BY d.ward_code, q"
         );
         let conn = self.connection();
         let rows = conn
@@ -235,7 +252,10 @@ impl Store {
     }
 
     /// Repeat victims at the end of each quarter, by district and for West Cumbria,
-    /// in one read: each victim's incidents counted in every quarter's window at once.
+    /// in one pass over the victims' incidents the store keeps with their day and
+    /// ward (`asb_victim_incidents`, read in person order from its covering index):
+    /// per victim, the incidents in every quarter's window and whether one was in
+    /// each district.
     /// A victim counts in a district when one of their window's incidents was there
     /// (so the districts may add up to more than the whole, as in the ASB list).
     async fn plan_asb_repeat_victims(
@@ -243,6 +263,7 @@ impl Store {
         year: FinancialYear,
         quarters: &[Quarter],
         rule: RepeatVictimRule,
+        district_of: &HashMap<String, String>,
     ) -> Result<Figures, StoreError> {
         let mut figures = Figures::new();
         if quarters.is_empty() {
@@ -262,92 +283,87 @@ impl Store {
             .map(|(_, w)| w.to)
             .max()
             .unwrap_or(year.last_day());
-        let mut p = Params::default();
-        let victim = p.bind(VICTIM);
-        let from = p.bind(uk_midnight(lo));
-        let to = p.bind(end_of(hi));
-        let threshold = p.bind(i64::from(rule.incidents));
-        let bounds: Vec<(String, String)> = windows
-            .iter()
-            .map(|(_, w)| (p.bind(uk_midnight(w.from)), p.bind(end_of(w.to))))
-            .collect();
-        let in_window = |n: usize, at: &str| {
-            let (f, t) = &bounds[n];
-            format!("{at} >= {f} AND {at} < {t}")
-        };
-        let counts: Vec<String> = (0..bounds.len())
-            .map(|n| {
-                format!(
-                    "SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS n{n}",
-                    in_window(n, "v.at")
-                )
-            })
-            .collect();
-        let having: Vec<String> = (0..bounds.len())
-            .map(|n| {
-                format!(
-                    "SUM(CASE WHEN {} THEN 1 ELSE 0 END) >= {threshold}",
-                    in_window(n, "v.at")
-                )
-            })
-            .collect();
-        let by_district: Vec<String> = (0..bounds.len())
-            .map(|n| {
-                format!(
-                    "COUNT(DISTINCT CASE WHEN t.n{n} >= {threshold} AND {} THEN v.person_id END) AS r{n}",
-                    in_window(n, "v.at")
-                )
-            })
-            .collect();
-        let overall: Vec<String> = (0..bounds.len())
-            .map(|n| {
-                format!(
-                    "COALESCE(SUM(CASE WHEN t.n{n} >= {threshold} THEN 1 ELSE 0 END), 0) AS r{n}"
-                )
-            })
-            .collect();
-        let sql = format!(
-            "WITH v AS (SELECT p.person_id AS person_id, i.ward_code AS ward_code, \
-                 i.occurred_at AS at \
-               FROM asb_incidents i CROSS JOIN asb_incident_people p \
-               WHERE p.incident_id = i.id AND p.role = {victim} \
-                 AND i.occurred_at >= {from} AND i.occurred_at < {to}), \
-             t AS (SELECT v.person_id AS person_id, {counts} FROM v GROUP BY v.person_id \
-               HAVING {having}) \
-             SELECT w.district_code AS district, {by_district} \
-               FROM v CROSS JOIN t CROSS JOIN wards w \
-               WHERE t.person_id = v.person_id AND w.code = v.ward_code \
-               GROUP BY w.district_code \
-             UNION ALL SELECT '{ALL_DISTRICTS}' AS district, {overall} FROM t",
-            counts = counts.join(", "),
-            having = having.join(" OR "),
-            by_district = by_district.join(", "),
-            overall = overall.join(", "),
-        );
-        let conn = self.connection();
-        let rows = conn
-            .query_all_raw(p.statement(conn.get_database_backend(), &sql))
-            .await?;
-        for d in self
+        let districts: Vec<String> = self
             .districts()
             .await?
+            .into_iter()
+            .map(|d| d.code)
+            .collect();
+        let mut p = Params::default();
+        let from = p.bind(day_number(lo));
+        let to = p.bind(day_number(hi));
+        let threshold = p.bind(i64::from(rule.incidents));
+        let in_window: Vec<String> = windows
             .iter()
-            .map(|d| d.code.as_str())
-            .chain([ALL_DISTRICTS])
-        {
-            for (q, _) in &windows {
-                put(&mut figures, Source::AsbRepeatVictims, *q, d, 0.0);
+            .map(|(_, w)| {
+                let f = p.bind(day_number(w.from));
+                let t = p.bind(day_number(w.to));
+                format!("v.day >= {f} AND v.day <= {t}")
+            })
+            .collect();
+        // A district with no wards can hold no incidents: `1 = 0` keeps the SQL valid.
+        let in_district: Vec<String> = districts
+            .iter()
+            .map(|d| {
+                let wards: Vec<String> = district_of
+                    .iter()
+                    .filter(|(_, district)| *district == d)
+                    .map(|(ward, _)| p.bind(ward.clone()))
+                    .collect();
+                if wards.is_empty() {
+                    "1 = 0".to_string()
+                } else {
+                    format!("v.ward_code IN ({})", wards.join(", "))
+                }
+            })
+            .collect();
+        let mut per_victim = Vec::new();
+        let mut totals = Vec::new();
+        for (n, window) in in_window.iter().enumerate() {
+            per_victim.push(format!("SUM(CASE WHEN {window} THEN 1 ELSE 0 END) AS n{n}"));
+            totals.push(format!(
+                "COALESCE(SUM(CASE WHEN t.n{n} >= {threshold} THEN 1 ELSE 0 END), 0) AS all{n}"
+            ));
+            for (k, district) in in_district.iter().enumerate() {
+                per_victim.push(format!(
+                    "MAX(CASE WHEN {window} AND {district} THEN 1 ELSE 0 END) AS d{n}_{k}"
+                ));
+                totals.push(format!(
+                    "COALESCE(SUM(CASE WHEN t.n{n} >= {threshold} AND t.d{n}_{k} = 1 \
+                       THEN 1 ELSE 0 END), 0) AS r{n}_{k}"
+                ));
             }
         }
-        for row in &rows {
-            let district: String = row.try_get("", "district")?;
-            for (n, (q, _)) in windows.iter().enumerate() {
-                let count: i64 = row.try_get("", &format!("r{n}"))?;
+        let sql = format!(
+            "WITH t AS (SELECT v.person_id AS person_id, {per_victim} \
+               FROM asb_victim_incidents v \
+               WHERE v.day >= {from} AND v.day <= {to} \
+               GROUP BY v.person_id) \
+             SELECT {totals} FROM t",
+            per_victim = per_victim.join(", "),
+            totals = totals.join(", "),
+        );
+        let conn = self.connection();
+        let row = conn
+            .query_one_raw(p.statement(conn.get_database_backend(), &sql))
+            .await?
+            .ok_or_else(|| StoreError::Invalid("the repeat-victim count gave no row".into()))?;
+        for (n, (q, _)) in windows.iter().enumerate() {
+            let all: i64 = row.try_get("", &format!("all{n}"))?;
+            put(
+                &mut figures,
+                Source::AsbRepeatVictims,
+                *q,
+                ALL_DISTRICTS,
+                all as f64,
+            );
+            for (k, district) in districts.iter().enumerate() {
+                let count: i64 = row.try_get("", &format!("r{n}_{k}"))?;
                 put(
                     &mut figures,
                     Source::AsbRepeatVictims,
                     *q,
-                    &district,
+                    district,
                     count as f64,
                 );
             }
@@ -481,6 +497,193 @@ impl Store {
 }
 
 impl Store {
+    /// Gold ASB victims at the end of each quarter (`plan_measures::gold`), by the
+    /// district of the case's ward, in one grouped read: the cases with a Gold
+    /// assessment made by the last quarter's end (`idx_asb_assessments_final_tier`),
+    /// open at some reported quarter's end, each with its assessments
+    /// (`idx_asb_assessments_case`) reduced to the two moments the rule reads per
+    /// quarter: the latest assessment and the latest Gold one made by that quarter's
+    /// last day. The rule itself is the domain's.
+    async fn plan_asb_gold_victims(
+        &self,
+        year: FinancialYear,
+        quarters: &[Quarter],
+        district_of: &HashMap<String, String>,
+    ) -> Result<Figures, StoreError> {
+        let mut figures = Figures::new();
+        let mut ends: Vec<(Quarter, NaiveDate, DateTime<Utc>)> = quarters
+            .iter()
+            .map(|q| {
+                let last_day = year.quarter(*q).to;
+                (*q, last_day, end_of_uk_day(last_day))
+            })
+            .collect();
+        ends.sort_by_key(|(q, _, _)| *q);
+        let (Some(first), Some(last)) = (ends.first(), ends.last()) else {
+            return Ok(figures);
+        };
+        let (first_end, last_end) = (first.2, last.2);
+        for (q, _, _) in &ends {
+            for d in district_of
+                .values()
+                .map(String::as_str)
+                .chain([ALL_DISTRICTS])
+            {
+                put(&mut figures, Source::AsbGoldVictims, *q, d, 0.0);
+            }
+        }
+        let mut p = Params::default();
+        let gold = p.bind(RiskTier::Gold.as_str());
+        let asb = p.bind(CaseKind::Asb.as_str());
+        let from = p.bind(first_end);
+        let to = p.bind(last_end);
+        let columns: Vec<String> = ends
+            .iter()
+            .enumerate()
+            .map(|(n, (_, _, end))| {
+                let end = p.bind(*end);
+                format!(
+                    "MAX(CASE WHEN a.assessed_at < {end} THEN a.assessed_at END) AS latest{n}, \
+                     MAX(CASE WHEN a.assessed_at < {end} AND a.final_tier = {gold} \
+                       THEN a.assessed_at END) AS gold{n}"
+                )
+            })
+            .collect();
+        // CROSS JOIN keeps SQLite starting from the Gold assessments' index.
+        let sql = format!(
+            "WITH g AS (SELECT DISTINCT ga.case_id AS case_id FROM asb_assessments ga \
+               WHERE ga.final_tier = {gold} AND ga.assessed_at < {to}) \
+             SELECT c.ward_code AS ward, c.opened_at AS opened_at, c.closed_at AS closed_at, \
+               {columns} \
+             FROM g CROSS JOIN cases c CROSS JOIN asb_assessments a \
+             WHERE c.id = g.case_id AND c.kind = {asb} AND c.opened_at < {to} \
+               AND (c.closed_at IS NULL OR c.closed_at >= {from}) \
+               AND a.case_id = c.id AND a.assessed_at < {to} \
+             GROUP BY c.id, c.ward_code, c.opened_at, c.closed_at",
+            columns = columns.join(", "),
+        );
+        let conn = self.connection();
+        let rows = conn
+            .query_all_raw(p.statement(conn.get_database_backend(), &sql))
+            .await?;
+        for row in &rows {
+            let ward: String = row.try_get("", "ward")?;
+            let opened_at: DateTime<Utc> = row.try_get("", "opened_at")?;
+            let closed_at: Option<DateTime<Utc>> = row.try_get("", "closed_at")?;
+            let district = district_of.get(&ward).map(String::as_str);
+            for (n, (q, last_day, _)) in ends.iter().enumerate() {
+                let assessed = AssessedBy {
+                    latest: row.try_get("", &format!("latest{n}"))?,
+                    latest_gold: row.try_get("", &format!("gold{n}"))?,
+                };
+                if !counts_as_gold_victim(opened_at, closed_at, assessed, *last_day) {
+                    continue;
+                }
+                for d in [Some(ALL_DISTRICTS), district].into_iter().flatten() {
+                    if let Some(f) = figures.get_mut(&(Source::AsbGoldVictims, *q, d.to_string())) {
+                        f.value += 1.0;
+                    }
+                }
+            }
+        }
+        Ok(figures)
+    }
+
+    /// police.uk street-level rows of each crime type the `sources` count, by district
+    /// and quarter (a quarter is its three months), in one grouped read of the
+    /// `idx_police_uk_rows_month_type` range (month first, then crime type and
+    /// district: no row is read); and the months imported, so that a quarter with no
+    /// month in is not available rather than 0, and one with some is provisional
+    /// (`plan_measures::police_uk`).
+    async fn plan_police_uk(
+        &self,
+        year: FinancialYear,
+        quarters: &[Quarter],
+        sources: &HashSet<Source>,
+    ) -> Result<Figures, StoreError> {
+        let mut figures = Figures::new();
+        let Some(range) = span(year, quarters) else {
+            return Ok(figures);
+        };
+        let wanted: Vec<(Source, &'static str)> = Source::POLICE_UK
+            .into_iter()
+            .filter(|s| sources.contains(s))
+            .filter_map(|s| s.police_uk_crime_type().map(|t| (s, t)))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(figures);
+        }
+        let districts: Vec<String> = self
+            .districts()
+            .await?
+            .into_iter()
+            .map(|d| d.code)
+            .collect();
+        let conn = self.connection();
+        let backend = conn.get_database_backend();
+        let mut p = Params::default();
+        let from = p.bind(range.from);
+        let to = p.bind(range.to);
+        let types: Vec<String> = wanted.iter().map(|(_, t)| p.bind(t.to_string())).collect();
+        let sql = format!(
+            "SELECT r.month AS month, r.crime_type AS crime_type, r.district AS district, \
+               COUNT(*) AS n \
+             FROM police_uk_rows r \
+             WHERE r.month >= {from} AND r.month <= {to} AND r.crime_type IN ({types}) \
+             GROUP BY r.month, r.crime_type, r.district",
+            types = types.join(", "),
+        );
+        let rows = conn.query_all_raw(p.statement(backend, &sql)).await?;
+        let mut p = Params::default();
+        let from = p.bind(range.from);
+        let to = p.bind(range.to);
+        let sql = format!(
+            "SELECT DISTINCT i.month AS month FROM police_uk_imports i \
+             WHERE i.month >= {from} AND i.month <= {to}"
+        );
+        let imported: HashSet<NaiveDate> = conn
+            .query_all_raw(p.statement(backend, &sql))
+            .await?
+            .iter()
+            .map(|row| row.try_get("", "month"))
+            .collect::<Result<_, _>>()?;
+        // Rows counted per source, quarter and district (`all` too).
+        let mut counts: HashMap<(Source, Quarter, String), u64> = HashMap::new();
+        for row in &rows {
+            let month: NaiveDate = row.try_get("", "month")?;
+            let crime_type: String = row.try_get("", "crime_type")?;
+            let district: String = row.try_get("", "district")?;
+            let n: i64 = row.try_get("", "n")?;
+            let Some(q) = quarter_of(year, month).filter(|q| quarters.contains(q)) else {
+                continue;
+            };
+            let Some((source, _)) = wanted.iter().find(|(_, t)| *t == crime_type) else {
+                continue;
+            };
+            for d in [ALL_DISTRICTS.to_string(), district] {
+                *counts.entry((*source, q, d)).or_default() += u64::try_from(n).unwrap_or(0);
+            }
+        }
+        for q in quarters {
+            let months_in = quarter_months(year, *q)
+                .iter()
+                .filter(|m| imported.contains(m))
+                .count();
+            for (source, _) in &wanted {
+                for d in districts.iter().map(String::as_str).chain([ALL_DISTRICTS]) {
+                    let count = counts
+                        .get(&(*source, *q, d.to_string()))
+                        .copied()
+                        .unwrap_or(0);
+                    if let Some((value, provisional)) = quarter_figure(count, months_in) {
+                        figures.insert((*source, *q, d.to_string()), Figure { value, provisional });
+                    }
+                }
+            }
+        }
+        Ok(figures)
+    }
+
     /// Young people referred to and accepted onto Prevent & Deter in each quarter, by
     /// the module's own measures (a few grouped counts per quarter over a small
     /// table). The module counts the partnership as a whole, so there is no district

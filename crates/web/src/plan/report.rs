@@ -316,7 +316,8 @@ struct MeasureJson {
     change_percent: Option<f64>,
     /// `improving`, `no-change`, `worsening` or `not-available`.
     status: String,
-    /// A figure that may still change (a re-offending window not yet closed).
+    /// A figure that may still change (a re-offending window not yet closed, a
+    /// police.uk month of the quarter not yet imported).
     provisional: bool,
     /// False for a measure whose module Casework does not have yet.
     computed_yet: bool,
