@@ -1,6 +1,7 @@
 //! Open data over HTTP, on both databases: the real March 2016 Cumbria file imported
 //! by an analyst and counted per LSOA, a re-import that changes nothing, a broken
-//! file that imports nothing, the roles that may not import, and the map page.
+//! file that imports nothing, the roles that may not import, and the map page; and
+//! `casework import police-uk` on the command line, all files or nothing.
 
 use casework_tests::TestApp;
 use casework_tests::each_app;
@@ -260,6 +261,108 @@ async fn the_map_is_drawn_for_the_analyst_with_the_top_ten() {
             .await
             .expect("page");
         assert_eq!(bad.status(), 422);
+    })
+    .await;
+}
+
+/// Runs `casework import police-uk FILE...` against the test server's database, the
+/// files written to a scratch directory under the names given.
+fn import_files(app: &TestApp, files: &[(&str, &str)]) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let paths: Vec<std::path::PathBuf> = files
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).expect("write");
+            path
+        })
+        .collect();
+    let out = std::process::Command::new(casework_tests::binary())
+        .args(["import", "police-uk"])
+        .args(&paths)
+        .args(["--database-url", &app.database.url])
+        .env("CASEWORK_LOG", "warn")
+        .output()
+        .expect("casework runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn the_command_line_imports_all_files_or_none_and_names_every_bad_line() {
+    each_app(|app| async move {
+        let analyst = app.api_token("analyst").await;
+        // February: the March rows relabelled, so the two files hold different months.
+        let february = MARCH_2016.replace(",2016-03,", ",2016-02,");
+        // Five copies of March (more than one batch of inserts on either database)
+        // and then two bad lines.
+        let mut rows = MARCH_2016.split_inclusive('\n');
+        let header = rows.next().expect("header");
+        let body: String = rows.collect();
+        let mut broken = header.to_string();
+        for _ in 0..5 {
+            broken.push_str(&body);
+        }
+        let first_bad = broken.lines().count() + 1;
+        broken.push_str("only,three,columns\r\n");
+        broken.push_str(&body);
+        let second_bad = broken.lines().count() + 1;
+        broken.push_str(",2016-03,Cumbria Constabulary,Cumbria Constabulary,west,54.1,On or near X,E01019126,Allerdale 001A,Burglary,,\r\n");
+
+        let (ok, out) = import_files(
+            &app,
+            &[
+                ("2016-02-cumbria-street.csv", &february),
+                ("2016-03-cumbria-street.csv", &broken),
+            ],
+        );
+        assert!(!ok, "{out}");
+        assert!(
+            out.contains(&format!("2016-03-cumbria-street.csv: line {first_bad}: expected 12 columns")),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("2016-03-cumbria-street.csv: line {second_bad}: bad longitude")),
+            "{out}"
+        );
+        assert!(out.contains("nothing was imported"), "{out}");
+        for month in ["2016-02", "2016-03"] {
+            let counts: Value = app
+                .api_get(&analyst, &format!("/api/v1/open-data/counts?from={month}"))
+                .await
+                .json()
+                .await
+                .expect("json");
+            assert_eq!(counts["lsoas"], serde_json::json!([]), "{month}: nothing imported");
+        }
+
+        let (ok, out) = import_files(
+            &app,
+            &[
+                ("2016-02-cumbria-street.csv", &february),
+                ("2016-03-cumbria-street.csv", MARCH_2016),
+            ],
+        );
+        assert!(ok, "{out}");
+        assert!(out.contains("months 2016-03; 3326 rows read, 1003 kept"), "{out}");
+        assert_eq!(asb_by_district(&app, &analyst).await.0, 166);
+        let february: Value = app
+            .api_get(&analyst, "/api/v1/open-data/counts?from=2016-02&to=2016-02")
+            .await
+            .json()
+            .await
+            .expect("json");
+        let sum: i64 = february["lsoas"]
+            .as_array()
+            .expect("lsoas")
+            .iter()
+            .map(|l| l["count"].as_i64().expect("count"))
+            .sum();
+        assert_eq!(sum, 166 + 146);
     })
     .await;
 }

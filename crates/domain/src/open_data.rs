@@ -97,23 +97,75 @@ pub fn check_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Result<(),
     }
 }
 
+/// One row of a street-level file, checked, borrowing the text of its line: what an
+/// import reads, so that the rows it skips (most of a force's file lies outside the
+/// partnership's districts) cost no copy of their fields.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoliceUkRecord<'a> {
+    pub crime_id: Option<&'a str>,
+    pub month: NaiveDate,
+    pub reported_by: &'a str,
+    pub falls_within: &'a str,
+    pub location: Option<(f64, f64)>,
+    pub location_text: &'a str,
+    pub lsoa_code: &'a str,
+    pub lsoa_name: &'a str,
+    pub crime_type: &'a str,
+    pub outcome: Option<&'a str>,
+}
+
+impl PoliceUkRecord<'_> {
+    /// The same row, owning its text.
+    pub fn to_row(&self) -> PoliceUkRow {
+        PoliceUkRow {
+            crime_id: self.crime_id.map(str::to_string),
+            month: self.month,
+            reported_by: self.reported_by.to_string(),
+            falls_within: self.falls_within.to_string(),
+            location: self.location,
+            location_text: self.location_text.to_string(),
+            lsoa_code: self.lsoa_code.to_string(),
+            lsoa_name: self.lsoa_name.to_string(),
+            crime_type: self.crime_type.to_string(),
+            outcome: self.outcome.map(str::to_string),
+        }
+    }
+}
+
 /// Parses one record (the fields of one line) of a street-level file.
 pub fn parse_row<'a>(
     line: u64,
     fields: impl IntoIterator<Item = &'a str>,
 ) -> Result<PoliceUkRow, RowError> {
-    let fields: Vec<&str> = fields.into_iter().collect();
-    if fields.len() != POLICE_UK_COLUMNS.len() {
+    parse_record(line, fields).map(|record| record.to_row())
+}
+
+/// Parses one record of a street-level file without copying its fields: the same
+/// checks as [`parse_row`], field for field.
+pub fn parse_record<'a>(
+    line: u64,
+    fields: impl IntoIterator<Item = &'a str>,
+) -> Result<PoliceUkRecord<'a>, RowError> {
+    let mut given = [""; POLICE_UK_COLUMNS.len()];
+    let mut count = 0;
+    for field in fields {
+        if let Some(slot) = given.get_mut(count) {
+            *slot = field;
+        }
+        count += 1;
+    }
+    if count != POLICE_UK_COLUMNS.len() {
         return Err(RowError::new(
             line,
             format!(
                 "expected {} columns, found {}",
                 POLICE_UK_COLUMNS.len(),
-                fields.len()
+                count
             ),
         ));
     }
-    let text = |i: usize| fields[i].trim().to_string();
+    let fields = given;
+    let text = |i: usize| fields[i].trim();
     let optional = |i: usize| Some(text(i)).filter(|t| !t.is_empty());
     let month = parse_month(fields[1].trim())
         .ok_or_else(|| RowError::new(line, format!("bad month '{}': use YYYY-MM", fields[1])))?;
@@ -139,7 +191,7 @@ pub fn parse_row<'a>(
             ));
         }
     };
-    Ok(PoliceUkRow {
+    Ok(PoliceUkRecord {
         crime_id: optional(0),
         month,
         reported_by: text(2),
@@ -170,14 +222,17 @@ pub fn format_month(month: NaiveDate) -> String {
 /// The district an LSOA lies in, from its name's prefix (`Allerdale 001A` is in
 /// Allerdale), as a district code (`allerdale`), when it is one of `prefixes`.
 pub fn district_of(lsoa_name: &str, prefixes: &[&str]) -> Option<String> {
+    district_index(lsoa_name, prefixes).map(|i| prefixes[i].to_lowercase())
+}
+
+/// Which of `prefixes` an LSOA's name starts with, as [`district_of`] reads it: for
+/// an import, which names each district's code once rather than once a row.
+pub fn district_index(lsoa_name: &str, prefixes: &[&str]) -> Option<usize> {
     let (prefix, rest) = lsoa_name.trim().rsplit_once(' ')?;
     if rest.is_empty() {
         return None;
     }
-    prefixes
-        .iter()
-        .find(|p| p.eq_ignore_ascii_case(prefix))
-        .map(|p| p.to_lowercase())
+    prefixes.iter().position(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// The aim of the 2012/13 plan (by aim key) that a police.uk crime type counts
@@ -270,6 +325,24 @@ mod tests {
     }
 
     #[test]
+    fn a_record_borrows_what_a_row_owns() {
+        let record = parse_record(2, with(0, " abc123 ")).expect("good record");
+        assert_eq!(record.crime_id, Some("abc123"));
+        assert_eq!(record.lsoa_name, "Allerdale 001A");
+        assert_eq!(record.outcome, None);
+        assert_eq!(
+            record.to_row(),
+            parse_row(2, with(0, " abc123 ")).expect("row")
+        );
+        for bad in [with(1, "2016-13"), with(4, "west"), ASB[..11].to_vec()] {
+            assert_eq!(
+                parse_record(7, bad.clone()).expect_err("bad"),
+                parse_row(7, bad).expect_err("bad")
+            );
+        }
+    }
+
+    #[test]
     fn a_row_without_location_is_kept_without_one() {
         let mut fields = ASB.to_vec();
         fields[4] = "";
@@ -338,6 +411,8 @@ mod tests {
             district_of("Carlisle 001A", &["Carlisle"]).as_deref(),
             Some("carlisle")
         );
+        assert_eq!(district_index("copeland 012C", &ours), Some(1));
+        assert_eq!(district_index("Carlisle 001A", &ours), None);
     }
 
     #[test]

@@ -1,23 +1,24 @@
 //! Open data: police.uk street-level files for the partnership's districts, and the
 //! LSOA boundaries the hotspot map is drawn from.
 //!
-//! A file is read twice, streaming, and never held in memory: [`check_police_uk`]
-//! validates every row (nothing is imported if any is bad) and says which forces
-//! and months the file holds; [`Store::import_police_uk`] then reads it again inside
-//! the caller's write transaction, replaces those months and inserts the kept rows in
-//! batches of a fixed size. Reading twice costs a second parse of the file, but keeps
-//! memory flat whatever its size (a force's year is millions of rows), where holding
-//! the parsed rows between the passes would grow with the file.
+//! A file is read once, streaming, and never held in memory:
+//! [`Store::check_and_import_police_uk`] checks every row and, in the same pass and
+//! the caller's write transaction, replaces each force's month the first time a row of
+//! it is read and inserts the kept rows in batches. At the first bad row it stops
+//! inserting but reads on to the end, so every bad line is reported with its number,
+//! and then undoes what it wrote: nothing of a bad file is stored. Memory stays flat
+//! whatever the file's size (a force's year is millions of rows). [`check_police_uk`]
+//! only checks, and [`Store::import_police_uk`] imports a file already checked.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
-use casework_domain::open_data::{self, PoliceUkRow, RowError};
+use casework_domain::open_data::{self, PoliceUkRecord, RowError};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, Value,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait, Value,
 };
 use serde::Serialize;
 
@@ -27,15 +28,6 @@ use crate::{Store, StoreError};
 /// The LSOA boundaries of Allerdale and Copeland (British National Grid metres),
 /// compiled into the binary like the rest of the reference data.
 pub const LSOA_FILE: &str = include_str!("../../../reference/geo/west-cumbria-lsoa-2011.geojson");
-
-/// Rows per insert. Fixed, so every full batch is the same SQL text and the driver's
-/// prepared-statement cache is hit; the last, shorter batch is one more statement.
-/// Rows per INSERT on SQLite, as bound parameters (12 each).
-const SQLITE_BATCH: usize = 500;
-
-/// Rows per INSERT on PostgreSQL, as one JSON document: binding 12 parameters a row
-/// made the import take 40 s for 666,667 rows; one document per 5,000 rows, 7 s.
-const POSTGRES_BATCH: usize = 5000;
 
 /// Bad lines reported at most; the count of all of them is kept.
 const MAX_ERRORS: usize = 1000;
@@ -96,34 +88,70 @@ pub struct Lsoa {
     pub geometry: String,
 }
 
-/// The rows of a file that pass, in order, with their line numbers; bad ones as
-/// errors. A header that is not the police.uk one stops the reading at line 1.
-fn rows<R: Read>(source: R) -> impl Iterator<Item = Result<PoliceUkRow, RowError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        // Wrong column counts are reported by the domain, with the line.
-        .flexible(true)
-        .from_reader(StripCr(source));
-    let header = match reader.headers() {
-        Ok(header) => open_data::check_header(header.iter()),
-        Err(err) => Err(RowError::new(1, format!("cannot read the header: {err}"))),
-    };
-    let (first, records) = match header {
-        Ok(()) => (None, Some(reader.into_records())),
-        Err(err) => (Some(Err(err)), None),
-    };
-    first
-        .into_iter()
-        .chain(records.into_iter().flatten().map(|record| match record {
-            Ok(record) => {
-                let line = record.position().map(|p| p.line()).unwrap_or_default();
-                open_data::parse_row(line, record.iter())
+/// The lines of a police.uk file, read one at a time into one reused record, so that
+/// reading a line allocates nothing.
+struct Lines<R: Read> {
+    reader: csv::Reader<StripCr<R>>,
+    record: csv::StringRecord,
+    /// A header that is not the police.uk one: reported as line 1, and then nothing
+    /// more is read.
+    bad_header: Option<RowError>,
+    done: bool,
+}
+
+/// One line of a file: a row that passes, or why it does not.
+enum Line<'a> {
+    Row(PoliceUkRecord<'a>),
+    Bad(RowError),
+    End,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(source: R) -> Self {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            // Wrong column counts are reported by the domain, with the line.
+            .flexible(true)
+            .buffer_capacity(64 * 1024)
+            .from_reader(StripCr(source));
+        let bad_header = match reader.headers() {
+            Ok(header) => open_data::check_header(header.iter()).err(),
+            Err(err) => Some(RowError::new(1, format!("cannot read the header: {err}"))),
+        };
+        Lines {
+            reader,
+            record: csv::StringRecord::new(),
+            bad_header,
+            done: false,
+        }
+    }
+
+    fn next(&mut self) -> Line<'_> {
+        if self.done {
+            return Line::End;
+        }
+        if let Some(err) = self.bad_header.take() {
+            self.done = true;
+            return Line::Bad(err);
+        }
+        match self.reader.read_record(&mut self.record) {
+            Ok(true) => {
+                let line = self.record.position().map(|p| p.line()).unwrap_or_default();
+                match open_data::parse_record(line, self.record.iter()) {
+                    Ok(row) => Line::Row(row),
+                    Err(err) => Line::Bad(err),
+                }
+            }
+            Ok(false) => {
+                self.done = true;
+                Line::End
             }
             Err(err) => {
                 let line = err.position().map(|p| p.line()).unwrap_or_default();
-                Err(RowError::new(line, format!("cannot read the line: {err}")))
+                Line::Bad(RowError::new(line, format!("cannot read the line: {err}")))
             }
-        }))
+        }
+    }
 }
 
 /// Drops carriage returns. police.uk files end lines with CRLF, and the csv reader
@@ -138,12 +166,20 @@ impl<R: Read> Read for StripCr<R> {
             if n == 0 {
                 return Ok(0);
             }
-            let mut kept = 0;
-            for i in 0..n {
-                if buf[i] != b'\r' {
-                    buf[kept] = buf[i];
-                    kept += 1;
-                }
+            // Moves the text between carriage returns down, a run at a time.
+            let Some(first) = buf[..n].iter().position(|&b| b == b'\r') else {
+                return Ok(n);
+            };
+            let mut kept = first;
+            let mut from = first + 1;
+            while from < n {
+                let end = buf[from..n]
+                    .iter()
+                    .position(|&b| b == b'\r')
+                    .map_or(n, |i| from + i);
+                buf.copy_within(from..end, kept);
+                kept += end - from;
+                from = end + 1;
             }
             if kept > 0 {
                 return Ok(kept);
@@ -152,42 +188,128 @@ impl<R: Read> Read for StripCr<R> {
     }
 }
 
-/// The first pass: checks every row of a police.uk street-level file and counts what
-/// would be kept (rows whose LSOA is in one of the districts named by `prefixes`).
-pub fn check_police_uk<R: Read>(source: R, prefixes: &[&str]) -> ImportCheck {
-    let mut check = ImportCheck::default();
-    for row in rows(source) {
-        match row {
-            Ok(row) => {
-                check.rows_read += 1;
-                let key = (row.falls_within.clone(), row.month);
-                if open_data::district_of(&row.lsoa_name, prefixes).is_some() {
-                    check.rows_kept += 1;
-                    if row.location.is_none() {
-                        check.rows_without_location += 1;
-                    }
-                    *check.kept_by_force_month.entry(key.clone()).or_default() += 1;
-                    if !check.crime_types.contains(&row.crime_type) {
-                        check.crime_types.insert(row.crime_type);
-                    }
-                }
-                check.force_months.insert(key);
-            }
-            Err(err) => {
-                if err.line > 1 {
-                    check.rows_read += 1;
-                }
-                check.refuse(err);
-            }
+/// The [`ImportCheck`] of a file being read, a row at a time.
+struct Tally<'p> {
+    check: ImportCheck,
+    prefixes: &'p [&'p str],
+    /// The force and month of the last good row, and how many of its kept rows since
+    /// then are not yet in `check.kept_by_force_month`. A file holds a month's rows
+    /// together, so the maps are looked up once a run of rows, not once a row.
+    current: Option<(String, NaiveDate)>,
+    current_kept: u64,
+}
+
+impl<'p> Tally<'p> {
+    fn new(prefixes: &'p [&'p str]) -> Self {
+        Tally {
+            check: ImportCheck::default(),
+            prefixes,
+            current: None,
+            current_kept: 0,
         }
     }
-    check
+
+    /// Counts a good row. Returns its district (an index into the prefixes) when it
+    /// is kept, and whether its force and month are new to the file.
+    fn row(&mut self, row: &PoliceUkRecord<'_>) -> (Option<usize>, bool) {
+        self.check.rows_read += 1;
+        let same = matches!(&self.current,
+            Some((force, month)) if force == row.falls_within && *month == row.month);
+        let mut new = false;
+        if !same {
+            self.count_current();
+            let key = (row.falls_within.to_string(), row.month);
+            new = self.check.force_months.insert(key.clone());
+            self.current = Some(key);
+        }
+        let district = open_data::district_index(row.lsoa_name, self.prefixes);
+        if district.is_some() {
+            self.check.rows_kept += 1;
+            self.current_kept += 1;
+            if row.location.is_none() {
+                self.check.rows_without_location += 1;
+            }
+            if !self.check.crime_types.contains(row.crime_type) {
+                self.check.crime_types.insert(row.crime_type.to_string());
+            }
+        }
+        (district, new)
+    }
+
+    fn bad(&mut self, err: RowError) {
+        if err.line > 1 {
+            self.check.rows_read += 1;
+        }
+        self.check.refuse(err);
+    }
+
+    fn is_clean(&self) -> bool {
+        self.check.is_clean()
+    }
+
+    fn count_current(&mut self) {
+        if self.current_kept > 0
+            && let Some(key) = &self.current
+        {
+            *self
+                .check
+                .kept_by_force_month
+                .entry(key.clone())
+                .or_default() += self.current_kept;
+        }
+        self.current_kept = 0;
+    }
+
+    fn finish(mut self) -> ImportCheck {
+        self.count_current();
+        self.check
+    }
+}
+
+/// Checks every row of a police.uk street-level file and counts what would be kept
+/// (rows whose LSOA is in one of the districts named by `prefixes`), writing nothing.
+pub fn check_police_uk<R: Read>(source: R, prefixes: &[&str]) -> ImportCheck {
+    let mut lines = Lines::new(source);
+    let mut tally = Tally::new(prefixes);
+    loop {
+        match lines.next() {
+            Line::Row(row) => {
+                tally.row(&row);
+            }
+            Line::Bad(err) => tally.bad(err),
+            Line::End => return tally.finish(),
+        }
+    }
 }
 
 impl Store {
-    /// The second pass, inside the caller's write transaction: replaces every
-    /// (force, month) the check found with the file's kept rows, and records the
-    /// import. Refuses a file that no longer matches its check (changed in between).
+    /// Checks and imports a police.uk file in one pass, inside the caller's write
+    /// transaction: replaces every (force, month) the file holds with its kept rows
+    /// and records the import. Returns what the file held. When it has bad lines
+    /// (`!is_clean()`), every one of them is in the check (up to a thousand) and
+    /// nothing was written: the rows inserted before the first bad one are undone
+    /// (a savepoint), so the caller may go on with its transaction or drop it.
+    pub async fn check_and_import_police_uk<R: Read>(
+        &self,
+        txn: &DatabaseTransaction,
+        source: R,
+        prefixes: &[&str],
+        imported_by: &str,
+    ) -> Result<ImportCheck, StoreError> {
+        let savepoint = txn.begin().await?;
+        let check = load(&savepoint, source, prefixes, imported_by).await?;
+        if check.is_clean() {
+            savepoint.commit().await?;
+        } else {
+            savepoint.rollback().await?;
+        }
+        Ok(check)
+    }
+
+    /// Imports a file already checked by [`check_police_uk`], inside the caller's
+    /// write transaction, as [`Store::check_and_import_police_uk`] does. Refuses a
+    /// file that no longer matches its check (changed in between); the caller then
+    /// drops its transaction.
     pub async fn import_police_uk<R: Read>(
         &self,
         conn: &impl ConnectionTrait,
@@ -201,74 +323,13 @@ impl Store {
                 "the file has bad lines: nothing was imported".into(),
             ));
         }
-        // The import record first: its row lock makes a second import of the same
-        // month (on PostgreSQL) wait until this one commits, then delete its rows,
-        // so two concurrent imports can never leave the month twice.
-        let now = Utc::now();
-        for (force, month) in &check.force_months {
-            let rows = check
-                .kept_by_force_month
-                .get(&(force.clone(), *month))
-                .copied()
-                .unwrap_or_default();
-            police_uk_import::Entity::insert(police_uk_import::ActiveModel {
-                force: Set(force.clone()),
-                month: Set(*month),
-                rows: Set(i64::try_from(rows).unwrap_or(i64::MAX)),
-                imported_at: Set(now),
-                imported_by: Set(imported_by.to_string()),
-            })
-            .on_conflict(
-                OnConflict::columns([
-                    police_uk_import::Column::Force,
-                    police_uk_import::Column::Month,
-                ])
-                .update_columns([
-                    police_uk_import::Column::Rows,
-                    police_uk_import::Column::ImportedAt,
-                    police_uk_import::Column::ImportedBy,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(conn)
-            .await?;
+        let loaded = load(conn, source, prefixes, imported_by).await?;
+        if let Some(err) = loaded.errors.first() {
+            return Err(StoreError::Invalid(format!(
+                "the file changed while importing: {err}"
+            )));
         }
-        for (force, month) in &check.force_months {
-            police_uk_row::Entity::delete_many()
-                .filter(police_uk_row::Column::Force.eq(force.as_str()))
-                .filter(police_uk_row::Column::Month.eq(*month))
-                .exec(conn)
-                .await?;
-        }
-        for name in &check.crime_types {
-            police_uk_crime_type::Entity::insert(police_uk_crime_type::ActiveModel {
-                name: Set(name.clone()),
-            })
-            .on_conflict(
-                OnConflict::column(police_uk_crime_type::Column::Name)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(conn)
-            .await?;
-        }
-        let mut batch = Batch::new(conn.get_database_backend());
-        let mut kept = 0u64;
-        for row in rows(source) {
-            let row = row.map_err(|e| {
-                StoreError::Invalid(format!("the file changed while importing: {e}"))
-            })?;
-            let Some(district) = open_data::district_of(&row.lsoa_name, prefixes) else {
-                continue;
-            };
-            kept += 1;
-            batch.push(row, district);
-            if batch.is_full() {
-                batch.insert(conn).await?;
-            }
-        }
-        batch.insert(conn).await?;
-        if kept != check.rows_kept {
+        if loaded != *check {
             return Err(StoreError::Invalid(
                 "the file changed while importing: nothing was imported".into(),
             ));
@@ -450,6 +511,154 @@ impl Store {
     }
 }
 
+/// The one pass over a file: checks every row and, while the file is clean, replaces
+/// each (force, month) when its first row is read and inserts the kept rows a batch
+/// at a time. At the first bad row it stops writing and only checks, to the end; what it wrote
+/// before is left in `conn` for the caller to undo.
+async fn load<R: Read>(
+    conn: &impl ConnectionTrait,
+    source: R,
+    prefixes: &[&str],
+    imported_by: &str,
+) -> Result<ImportCheck, StoreError> {
+    let now = Utc::now();
+    let backend = conn.get_database_backend();
+    let districts: Vec<String> = prefixes.iter().map(|p| p.to_lowercase()).collect();
+    let mut lines = Lines::new(source);
+    let mut tally = Tally::new(prefixes);
+    let mut batch = Batch::new(backend);
+    // The (force, month)s first read in the batch being filled.
+    let mut first_seen: Vec<(String, NaiveDate)> = Vec::new();
+    loop {
+        let more = fill(
+            &mut lines,
+            &mut tally,
+            &mut batch,
+            &districts,
+            &mut first_seen,
+        );
+        if tally.is_clean() {
+            // The months first read in this batch are cleared before it goes in.
+            for (force, month) in first_seen.drain(..) {
+                record_import(conn, &force, month, 0, now, imported_by).await?;
+                police_uk_row::Entity::delete_many()
+                    .filter(police_uk_row::Column::Force.eq(force.as_str()))
+                    .filter(police_uk_row::Column::Month.eq(month))
+                    .exec(conn)
+                    .await?;
+            }
+            if let Some(statement) = batch.take() {
+                conn.execute_raw(statement).await?;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    let check = tally.finish();
+    if !check.is_clean() {
+        return Ok(check);
+    }
+    for (force, month) in &check.force_months {
+        let rows = check
+            .kept_by_force_month
+            .get(&(force.clone(), *month))
+            .copied()
+            .unwrap_or_default();
+        record_import(conn, force, *month, rows, now, imported_by).await?;
+    }
+    for name in &check.crime_types {
+        police_uk_crime_type::Entity::insert(police_uk_crime_type::ActiveModel {
+            name: Set(name.clone()),
+        })
+        .on_conflict(
+            OnConflict::column(police_uk_crime_type::Column::Name)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(check)
+}
+
+/// Reads lines into `batch` until it is full or the file ends; once a line is bad,
+/// reads on to the end, only checking. Returns whether there is more to read.
+fn fill<R: Read>(
+    lines: &mut Lines<R>,
+    tally: &mut Tally<'_>,
+    batch: &mut Batch,
+    districts: &[String],
+    first_seen: &mut Vec<(String, NaiveDate)>,
+) -> bool {
+    loop {
+        match lines.next() {
+            Line::Row(row) => {
+                let (district, new) = tally.row(&row);
+                if !tally.is_clean() {
+                    continue;
+                }
+                if new {
+                    first_seen.push((row.falls_within.to_string(), row.month));
+                }
+                if let Some(district) = district {
+                    batch.push(&row, &districts[district]);
+                    if batch.is_full() {
+                        return true;
+                    }
+                }
+            }
+            Line::Bad(err) => tally.bad(err),
+            Line::End => return false,
+        }
+    }
+}
+
+/// Records that a force's month was imported. Written before the month's rows are
+/// cleared: on PostgreSQL its row lock makes a second import of the same month wait
+/// until this one commits and only then clear the rows, so two imports at once can
+/// never leave the month twice.
+async fn record_import(
+    conn: &impl ConnectionTrait,
+    force: &str,
+    month: NaiveDate,
+    rows: u64,
+    now: chrono::DateTime<Utc>,
+    imported_by: &str,
+) -> Result<(), StoreError> {
+    police_uk_import::Entity::insert(police_uk_import::ActiveModel {
+        force: Set(force.to_string()),
+        month: Set(month),
+        rows: Set(i64::try_from(rows).unwrap_or(i64::MAX)),
+        imported_at: Set(now),
+        imported_by: Set(imported_by.to_string()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            police_uk_import::Column::Force,
+            police_uk_import::Column::Month,
+        ])
+        .update_columns([
+            police_uk_import::Column::Rows,
+            police_uk_import::Column::ImportedAt,
+            police_uk_import::Column::ImportedBy,
+        ])
+        .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Rows per INSERT on SQLite, as bound parameters (12 each). Fixed, so every full
+/// batch is the same SQL text and the driver's prepared-statement cache is hit; the
+/// last, shorter batch is one more statement.
+const SQLITE_BATCH: usize = 500;
+
+/// Rows per INSERT on PostgreSQL, as one JSON document: binding 12 parameters a row
+/// made the import take 40 s for 666,667 rows; one document per 5,000 rows, 7 s.
+const POSTGRES_BATCH: usize = 5000;
+
 /// The stored columns of a row, in the order a batch binds their values.
 const ROW_COLUMNS: [&str; 12] = [
     "force",
@@ -473,6 +682,9 @@ enum Batch {
         full: String,
         values: Vec<Value>,
         rows: usize,
+        /// The last month bound, as the text SQLite stores a date as (`2016-03-01`):
+        /// written once a month, not once a row.
+        month: Option<(NaiveDate, String)>,
     },
     /// PostgreSQL: the rows as one JSON array that the server unpacks itself.
     Json { document: Vec<u8>, rows: usize },
@@ -489,6 +701,7 @@ impl Batch {
                 full: parameters_sql(SQLITE_BATCH),
                 values: Vec::with_capacity(SQLITE_BATCH * ROW_COLUMNS.len()),
                 rows: 0,
+                month: None,
             },
         }
     }
@@ -500,44 +713,58 @@ impl Batch {
         }
     }
 
-    fn push(&mut self, row: PoliceUkRow, district: String) {
+    fn push(&mut self, row: &PoliceUkRecord<'_>, district: &str) {
         let (longitude, latitude) = match row.location {
             Some((lon, lat)) => (Some(lon), Some(lat)),
             None => (None, None),
         };
         match self {
-            Batch::Parameters { values, rows, .. } => {
+            Batch::Parameters {
+                values,
+                rows,
+                month,
+                ..
+            } => {
+                let month = match month {
+                    Some((date, text)) if *date == row.month => text.clone(),
+                    _ => {
+                        let text = row.month.format("%Y-%m-%d").to_string();
+                        *month = Some((row.month, text.clone()));
+                        text
+                    }
+                };
+                let text = |s: &str| Value::String(Some(s.to_string()));
                 values.extend([
-                    row.falls_within.into(),
-                    row.month.into(),
-                    row.crime_id.into(),
-                    row.reported_by.into(),
-                    longitude.into(),
-                    latitude.into(),
-                    row.location_text.into(),
-                    row.lsoa_code.into(),
-                    row.lsoa_name.into(),
-                    district.into(),
-                    row.crime_type.into(),
-                    row.outcome.into(),
+                    text(row.falls_within),
+                    Value::String(Some(month)),
+                    Value::String(row.crime_id.map(str::to_string)),
+                    text(row.reported_by),
+                    Value::Double(longitude),
+                    Value::Double(latitude),
+                    text(row.location_text),
+                    text(row.lsoa_code),
+                    text(row.lsoa_name),
+                    text(district),
+                    text(row.crime_type),
+                    Value::String(row.outcome.map(str::to_string)),
                 ]);
                 *rows += 1;
             }
             Batch::Json { document, rows } => {
                 document.push(if *rows == 0 { b'[' } else { b',' });
                 let json = JsonRow {
-                    force: &row.falls_within,
+                    force: row.falls_within,
                     month: row.month,
-                    crime_id: row.crime_id.as_deref(),
-                    reported_by: &row.reported_by,
+                    crime_id: row.crime_id,
+                    reported_by: row.reported_by,
                     longitude,
                     latitude,
-                    location: &row.location_text,
-                    lsoa_code: &row.lsoa_code,
-                    lsoa_name: &row.lsoa_name,
-                    district: &district,
-                    crime_type: &row.crime_type,
-                    outcome: row.outcome.as_deref(),
+                    location: row.location_text,
+                    lsoa_code: row.lsoa_code,
+                    lsoa_name: row.lsoa_name,
+                    district,
+                    crime_type: row.crime_type,
+                    outcome: row.outcome,
                 };
                 serde_json::to_writer(&mut *document, &json)
                     .expect("a row of strings and numbers serialises");
@@ -546,12 +773,13 @@ impl Batch {
         }
     }
 
-    /// Inserts the rows held, if any, and empties the batch.
-    async fn insert(&mut self, conn: &impl ConnectionTrait) -> Result<(), StoreError> {
-        let backend = conn.get_database_backend();
-        let statement = match self {
-            Batch::Parameters { rows: 0, .. } | Batch::Json { rows: 0, .. } => return Ok(()),
-            Batch::Parameters { full, values, rows } => {
+    /// The INSERT of the rows held, if any, leaving the batch empty.
+    fn take(&mut self) -> Option<Statement> {
+        match self {
+            Batch::Parameters { rows: 0, .. } | Batch::Json { rows: 0, .. } => None,
+            Batch::Parameters {
+                full, values, rows, ..
+            } => {
                 let values =
                     std::mem::replace(values, Vec::with_capacity(SQLITE_BATCH * ROW_COLUMNS.len()));
                 let sql = if *rows == SQLITE_BATCH {
@@ -560,27 +788,40 @@ impl Batch {
                     parameters_sql(*rows)
                 };
                 *rows = 0;
-                Statement::from_sql_and_values(backend, sql, values)
+                Some(Statement::from_sql_and_values(
+                    DbBackend::Sqlite,
+                    sql,
+                    values,
+                ))
             }
             Batch::Json { document, rows } => {
                 document.push(b']');
                 let text =
                     String::from_utf8(std::mem::take(document)).expect("serde_json writes UTF-8");
                 *rows = 0;
-                Statement::from_sql_and_values(backend, JSON_SQL, [text.into()])
+                Some(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    JSON_SQL,
+                    [text.into()],
+                ))
             }
-        };
-        conn.execute_raw(statement).await?;
-        Ok(())
+        }
     }
 }
 
 /// One INSERT of `rows` rows with plain `?` parameters. SQLite numbers `?` in order;
 /// numbered `?NNN` made each bind look the name up, which cost more than the insert.
+///
+/// `OR FAIL`: a multi-row INSERT that may stop half way with ABORT (the default, and
+/// these columns are NOT NULL) makes SQLite keep a statement journal, a copy of every
+/// page the statement changes that existed before it, written out to a temporary file:
+/// that was a third of the import's writes. With FAIL a refused row stops the
+/// statement without undoing its earlier rows, which needs no journal; the import
+/// fails as a whole anyway and its transaction (or savepoint) is rolled back.
 fn parameters_sql(rows: usize) -> String {
     let one = format!("({})", vec!["?"; ROW_COLUMNS.len()].join(", "));
     format!(
-        "INSERT INTO police_uk_rows ({}) VALUES {}",
+        "INSERT OR FAIL INTO police_uk_rows ({}) VALUES {}",
         ROW_COLUMNS.join(", "),
         vec![one; rows].join(", ")
     )
