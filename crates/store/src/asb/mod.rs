@@ -7,9 +7,9 @@ mod cases;
 mod contact;
 mod hotspots;
 mod incidents;
-pub(crate) mod summaries;
 pub(crate) mod reach;
 mod repeat_victims;
+pub(crate) mod summaries;
 
 pub use repeat_victims::{CaseLink, RepeatVictimLine};
 
