@@ -39,6 +39,9 @@
 //! harbour, offence 2012-07-15 (yes). Q1 rate 50% / Allerdale 0% / Copeland 100%;
 //! Q2 100% / none / 100%.
 //!
+//! Prevent & Deter: J1 harbour (Copeland), referred 2012-05-01, accepted 2012-07-01.
+//! Referred Q1 1/0/1; accepted Q1 0, Q2 1/0/1.
+//!
 //! Gold ASB victims (case ward; opened; assessments; closed). The API stamps a case,
 //! an assessment and a closure with the moment they are made, so these are loaded
 //! through the store on past dates:
@@ -377,7 +380,28 @@ async fn load_prevent_deter(app: &TestApp) -> String {
         201,
     )
     .await;
-    made["id"].as_str().expect("id").to_string()
+    let id = made["id"].as_str().expect("id").to_string();
+    // Through the panel to the programme, accepted on 1 July: Q2, not Q1.
+    let pd = app.api_token("pd.officer").await;
+    for (to, on) in [
+        ("screened", "2012-05-10"),
+        ("assessed", "2012-05-20"),
+        ("panel-decision", "2012-06-15"),
+        ("accepted", "2012-07-01"),
+    ] {
+        json_of(
+            post(
+                app,
+                &pd,
+                &format!("/api/v1/prevent-deter/referrals/{id}/stage"),
+                json!({"to": to, "on": on}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    }
+    id
 }
 
 fn moment(text: &str) -> DateTime<Utc> {
@@ -685,8 +709,8 @@ async fn each_computed_measure_by_district_and_quarter() {
         assert_eq!(status(&q1, "dv-repeat-rate", "all"), "worsening");
         assert_eq!(status(&q1, "dv-incidents", "all"), "worsening");
 
-        // Prevent & Deter, from the module's own measures: one referred in Q1, none
-        // accepted in the year; the module does not split by district.
+        // Prevent & Deter, counted as the module counts: Jay (harbour, Copeland)
+        // referred on 1 May (Q1) and accepted on 1 July (Q2).
         let pd = q1["measures"]
             .as_array()
             .expect("measures")
@@ -695,9 +719,11 @@ async fn each_computed_measure_by_district_and_quarter() {
             .expect("row");
         assert_eq!(pd["computed_yet"], true);
         assert_eq!(pd["actual"], 1.0);
-        assert_eq!(actual(&q2, "prevent-deter-referred", "all"), Some(0.0));
-        assert_eq!(actual(&q1, "prevent-deter-accepted", "all"), Some(0.0));
-        assert_eq!(actual(&q1, "prevent-deter-accepted", "copeland"), None);
+        assert_eq!(split(&q1, "prevent-deter-referred"), n(1.0, 0.0, 1.0));
+        assert_eq!(split(&q2, "prevent-deter-referred"), n(0.0, 0.0, 0.0));
+        assert_eq!(split(&q1, "prevent-deter-accepted"), n(0.0, 0.0, 0.0));
+        assert_eq!(split(&q2, "prevent-deter-accepted"), n(1.0, 0.0, 1.0));
+        assert_eq!(actual(&q2, "prevent-deter-accepted", "all"), Some(1.0));
 
         // The CSV has one row per measure, district and quarter shown (four quarters
         // of a past year, three areas), and no person's name.

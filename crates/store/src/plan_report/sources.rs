@@ -135,7 +135,7 @@ impl Store {
         };
         let pd = async {
             if wants(&[Source::PreventDeterReferred, Source::PreventDeterAccepted]) {
-                self.plan_prevent_deter(year, quarters).await
+                self.plan_prevent_deter(year, quarters, &district_of).await
             } else {
                 Ok(Figures::new())
             }
@@ -685,33 +685,60 @@ impl Store {
     }
 
     /// Young people referred to and accepted onto Prevent & Deter in each quarter, by
-    /// the module's own measures (a few grouped counts per quarter over a small
-    /// table). The module counts the partnership as a whole, so there is no district
-    /// figure.
+    /// district (the case's ward's) and for West Cumbria, counted as the module's own
+    /// measures count them (`prevent_deter::events`: two reads of a small table for
+    /// the whole span). A case accepted twice in a quarter counts once.
     async fn plan_prevent_deter(
         &self,
         year: FinancialYear,
         quarters: &[Quarter],
+        district_of: &HashMap<String, String>,
     ) -> Result<Figures, StoreError> {
         let mut figures = Figures::new();
+        let Some(range) = span(year, quarters) else {
+            return Ok(figures);
+        };
         for q in quarters {
-            let period = year.quarter(*q);
-            let m =
-                crate::prevent_deter::measures(self.connection(), period.from, period.to).await?;
-            put(
-                &mut figures,
-                Source::PreventDeterReferred,
-                *q,
-                ALL_DISTRICTS,
-                m.referred as f64,
-            );
-            put(
-                &mut figures,
-                Source::PreventDeterAccepted,
-                *q,
-                ALL_DISTRICTS,
-                m.accepted as f64,
-            );
+            for d in district_of
+                .values()
+                .map(String::as_str)
+                .chain([ALL_DISTRICTS])
+            {
+                put(&mut figures, Source::PreventDeterReferred, *q, d, 0.0);
+                put(&mut figures, Source::PreventDeterAccepted, *q, d, 0.0);
+            }
+        }
+        let quarter_of = |day: NaiveDate| {
+            quarters
+                .iter()
+                .copied()
+                .find(|q| year.quarter(*q).contains(day))
+        };
+        let mut add = |source: Source, day: NaiveDate, ward: &str| {
+            let Some(q) = quarter_of(day) else {
+                return;
+            };
+            for d in [
+                Some(ALL_DISTRICTS),
+                district_of.get(ward).map(String::as_str),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if let Some(f) = figures.get_mut(&(source, q, d.to_string())) {
+                    f.value += 1.0;
+                }
+            }
+        };
+        let events = crate::prevent_deter::events(self.connection(), range.from, range.to).await?;
+        for (day, ward) in &events.referred {
+            add(Source::PreventDeterReferred, *day, ward);
+        }
+        let mut accepted: HashSet<(Uuid, Quarter)> = HashSet::new();
+        for (case_id, day, ward) in &events.accepted {
+            if quarter_of(*day).is_some_and(|q| accepted.insert((*case_id, q))) {
+                add(Source::PreventDeterAccepted, *day, ward);
+            }
         }
         Ok(figures)
     }

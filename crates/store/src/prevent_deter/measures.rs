@@ -41,6 +41,62 @@ fn n(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
+/// Referrals and acceptances from `from` to `to` (both included), each with the day it
+/// happened and its case's ward, for figures split by area: counted as [`measures`]
+/// counts `referred` (a referral on its day) and `accepted` (a case accepted, once a
+/// period).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PdEvents {
+    /// (day referred, ward)
+    pub referred: Vec<(NaiveDate, String)>,
+    /// (case, day accepted, ward)
+    pub accepted: Vec<(uuid::Uuid, NaiveDate, String)>,
+}
+
+/// The referrals and acceptances of a span with their wards: two reads.
+pub async fn events(
+    conn: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<PdEvents, StoreError> {
+    let backend = conn.get_database_backend();
+    let read = |sql: &str| {
+        sea_orm::Statement::from_sql_and_values(
+            backend,
+            crate::db::placeholders(backend, sql),
+            [from.into(), to.into()],
+        )
+    };
+    let mut events = PdEvents::default();
+    for row in conn
+        .query_all_raw(read(
+            "SELECT r.referred_on AS day, c.ward_code AS ward \
+             FROM pd_referrals r JOIN cases c ON c.id = r.case_id \
+             WHERE r.referred_on >= $1 AND r.referred_on <= $2",
+        ))
+        .await?
+    {
+        events
+            .referred
+            .push((row.try_get("", "day")?, row.try_get("", "ward")?));
+    }
+    for row in conn
+        .query_all_raw(read(
+            "SELECT s.case_id AS case_id, s.changed_on AS day, c.ward_code AS ward \
+             FROM pd_stage_changes s JOIN cases c ON c.id = s.case_id \
+             WHERE s.stage = 'accepted' AND s.changed_on >= $1 AND s.changed_on <= $2",
+        ))
+        .await?
+    {
+        events.accepted.push((
+            row.try_get("", "case_id")?,
+            row.try_get("", "day")?,
+            row.try_get("", "ward")?,
+        ));
+    }
+    Ok(events)
+}
+
 /// The measures for `from` to `to`, both included.
 pub async fn measures(
     conn: &impl ConnectionTrait,

@@ -28,7 +28,7 @@ use crate::{Store, StoreError};
 
 /// The rules' types a new referral is made of, for callers without the domain crate.
 pub use casework_domain::prevent_deter::{PdReferral, Reason, RiskFactor};
-pub use measures::{PdMeasures, measures};
+pub use measures::{PdEvents, PdMeasures, events, measures};
 
 /// The agency that owns every Prevent & Deter case.
 pub const TEAM_AGENCY: &str = "prevent-deter";
