@@ -42,9 +42,9 @@ fn n(value: i64) -> u64 {
 }
 
 /// Referrals and acceptances from `from` to `to` (both included), each with the day it
-/// happened and its case's ward, for figures split by area: counted as [`measures`]
-/// counts `referred` (a referral on its day) and `accepted` (a case accepted, once a
-/// period).
+/// happened and its case's ward: what [`measures`] counts as `referred` (a referral on
+/// its day) and `accepted` (a case accepted, once a period), and what the plan report
+/// splits by district.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PdEvents {
     /// (day referred, ward)
@@ -108,7 +108,15 @@ pub async fn measures(
             .filter(pd_referral::Column::ReferredOn.gte(from))
             .filter(pd_referral::Column::ReferredOn.lte(to))
     };
-    let referred = referred_in().count(conn).await?;
+    // Referred and accepted are read as the plan report reads them per district.
+    let events = events(conn, from, to).await?;
+    let referred = events.referred.len() as u64;
+    let accepted = events
+        .accepted
+        .iter()
+        .map(|(case_id, _, _)| *case_id)
+        .collect::<std::collections::HashSet<_>>()
+        .len() as u64;
     let alcohol_related = referred_in()
         .filter(pd_referral::Column::AlcoholRelated.eq(true))
         .count(conn)
@@ -130,18 +138,6 @@ pub async fn measures(
         .group_by(pd_referral::Column::ReferringAgency)
         .into_tuple()
         .all(conn)
-        .await?;
-    let accepted: Option<i64> = pd_stage_change::Entity::find()
-        .select_only()
-        .column_as(
-            Expr::col(pd_stage_change::Column::CaseId).count_distinct(),
-            "n",
-        )
-        .filter(pd_stage_change::Column::Stage.eq("accepted"))
-        .filter(pd_stage_change::Column::ChangedOn.gte(from))
-        .filter(pd_stage_change::Column::ChangedOn.lte(to))
-        .into_tuple()
-        .one(conn)
         .await?;
     let exited: Vec<(Option<String>, i64)> = pd_stage_change::Entity::find()
         .select_only()
@@ -178,7 +174,7 @@ pub async fn measures(
         from,
         to,
         referred,
-        accepted: accepted.map_or(0, n),
+        accepted,
         alcohol_related,
         alcohol_related_accepted,
         by_stage: stages,
