@@ -18,6 +18,7 @@ mod m20261128_000013_lmaps;
 mod m20261128_000014_plan_measures;
 mod m20261128_000015_drop_redundant_index;
 mod m20261128_000016_asb_summaries;
+mod m20261128_000017_plan_aim_link_removals;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_plan_measures::Migration),
             Box::new(m20261128_000015_drop_redundant_index::Migration),
             Box::new(m20261128_000016_asb_summaries::Migration),
+            Box::new(m20261128_000017_plan_aim_link_removals::Migration),
         ]
     }
 }

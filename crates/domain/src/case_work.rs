@@ -1,6 +1,6 @@
 //! The day-to-day work on a case of any kind: notes, the date it is next reviewed, the
 //! reason given when a record on it is corrected, and why it is linked to a plan aim
-//! by hand.
+//! by hand (and why a case may have no such link to take back).
 
 use chrono::NaiveDate;
 
@@ -61,6 +61,40 @@ pub fn parse_aim_link_reason(text: &str) -> Result<String, FieldError> {
         ));
     }
     Ok(text.to_string())
+}
+
+/// Why there is no link to take back when an officer asks to remove a case's hand link
+/// to an aim. Only a link made by hand can be removed (its reason is a correction's,
+/// `parse_correction_reason`): a case the plan's rules count serves the aim for as
+/// long as the rule holds, worked out when asked and never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoHandLink {
+    /// The plan's rules count the case: a conflict, not a missing link.
+    ServesByRule,
+    /// The case does not serve the aim at all.
+    NotLinked,
+}
+
+impl NoHandLink {
+    /// For a case with no hand link to the aim: whether the plan's rules count it.
+    pub fn of(serves_by_rule: bool) -> Self {
+        if serves_by_rule {
+            NoHandLink::ServesByRule
+        } else {
+            NoHandLink::NotLinked
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            NoHandLink::ServesByRule => {
+                "The case serves this aim by the plan's rules, not by a link made by hand, \
+                 so there is no link to remove: it stops counting when the rule no longer \
+                 holds."
+            }
+            NoHandLink::NotLinked => "The case is not linked to this aim by hand.",
+        }
+    }
 }
 
 /// A review date is set for today or later: a date already past would put the case
@@ -125,6 +159,13 @@ mod tests {
         );
         assert!(parse_aim_link_reason(&"a".repeat(MAX_REASON)).is_ok());
         assert!(parse_aim_link_reason(&"a".repeat(MAX_REASON + 1)).is_err());
+    }
+
+    #[test]
+    fn only_a_hand_link_is_taken_back() {
+        assert_eq!(NoHandLink::of(true), NoHandLink::ServesByRule);
+        assert_eq!(NoHandLink::of(false), NoHandLink::NotLinked);
+        assert!(NoHandLink::ServesByRule.message().contains("plan's rules"));
     }
 
     #[test]

@@ -523,6 +523,20 @@ async fn load<R: Read>(
 ) -> Result<ImportCheck, StoreError> {
     let now = Utc::now();
     let backend = conn.get_database_backend();
+    if backend == DbBackend::Postgres {
+        // One import at a time, until its transaction ends, taken before any month's
+        // row: imports lock each force's month as the file reaches it, so two at once
+        // could take the same months in opposite order and deadlock. One lock for all
+        // forces, not one per force, because a file (or a run of several in one
+        // transaction) shows its forces only as it is read, too late to take them in
+        // order. SQLite has one writer already.
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [IMPORT_LOCK.into()],
+        ))
+        .await?;
+    }
     let districts: Vec<String> = prefixes.iter().map(|p| p.to_lowercase()).collect();
     let mut lines = Lines::new(source);
     let mut tally = Tally::new(prefixes);
@@ -582,6 +596,10 @@ async fn load<R: Read>(
     Ok(check)
 }
 
+/// The PostgreSQL advisory lock key police.uk imports take ("POLICE" in ASCII); case
+/// numbering's keys (`cases.rs`) start at "CASE".
+const IMPORT_LOCK: i64 = 0x504F_4C49_4345;
+
 /// Reads lines into `batch` until it is full or the file ends; once a line is bad,
 /// reads on to the end, only checking. Returns whether there is more to read.
 fn fill<R: Read>(
@@ -617,7 +635,8 @@ fn fill<R: Read>(
 /// Records that a force's month was imported. Written before the month's rows are
 /// cleared: on PostgreSQL its row lock makes a second import of the same month wait
 /// until this one commits and only then clear the rows, so two imports at once can
-/// never leave the month twice.
+/// never leave the month twice (and the import lock taken in `load` first keeps two
+/// imports from taking these row locks in opposite orders).
 async fn record_import(
     conn: &impl ConnectionTrait,
     force: &str,

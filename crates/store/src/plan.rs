@@ -1,4 +1,7 @@
-//! The plan in the database: import a plan file (idempotently) and read it back whole.
+//! The plan in the database: import a plan file (idempotently) and read it back whole;
+//! hand links to an aim taken back (`links`).
+
+mod links;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -2,12 +2,13 @@
 //! and inserts, a bad row after several batches have gone in (nothing stored, every
 //! bad line named, the month imported before left as it was), identical rows all
 //! kept, a month replaced by its re-import, and the two-pass import of a checked file.
+//! On PostgreSQL, two imports of the same months in opposite order at once both finish.
 
 use casework_domain::open_data::DEFAULT_DISTRICT_PREFIXES;
 use casework_store::Store;
 use casework_store::entities::{police_uk_import, police_uk_row};
 use casework_store::open_data::{ImportCheck, check_police_uk};
-use casework_store::testing::each_database;
+use casework_store::testing::{TestDatabase, each_database};
 use chrono::NaiveDate;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
@@ -148,4 +149,52 @@ async fn a_checked_file_imports_in_a_second_pass_and_a_changed_one_is_refused() 
         assert_eq!(stored_rows(&store).await, 1003);
     })
     .await;
+}
+
+#[tokio::test]
+async fn two_imports_of_the_same_months_in_opposite_order_at_once_both_finish() {
+    let Some(database) = TestDatabase::postgres().await else {
+        return;
+    };
+    let store = database.store().await;
+    // Five copies of March, then of April: more than a batch each, so each import
+    // holds its first month while it reaches the second.
+    let march_file = repeated(5);
+    let april_file = march_file.replace(",2016-03,", ",2016-04,");
+    let body = |file: &str| file[file.find('\n').expect("header") + 1..].to_string();
+    let march_then_april = format!("{march_file}{}", body(&april_file));
+    let april_then_march = format!("{april_file}{}", body(&march_file));
+
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let start = |file: String| {
+        let (store, barrier) = (store.clone(), barrier.clone());
+        tokio::spawn(async move {
+            // Each on its own connection, both begun before either imports.
+            let txn = store.begin_write().await.expect("begin");
+            barrier.wait().await;
+            let check = store
+                .check_and_import_police_uk(&txn, file.as_bytes(), &OURS, "tester")
+                .await
+                .expect("no deadlock");
+            txn.commit().await.expect("commit");
+            check
+        })
+    };
+    let (first, second) = tokio::join!(start(march_then_april), start(april_then_march));
+    for check in [first.expect("first"), second.expect("second")] {
+        assert!(check.is_clean(), "{:?}", check.errors);
+        assert_eq!(check.rows_kept, 2 * 5015);
+    }
+
+    // Each month holds one import's rows, not both.
+    let force = "Cumbria Constabulary".to_string();
+    let april_1 = NaiveDate::from_ymd_opt(2016, 4, 1).expect("date");
+    let mut months = recorded(&store).await;
+    months.sort();
+    assert_eq!(
+        months,
+        [(force.clone(), march(), 5015), (force, april_1, 5015)]
+    );
+    assert_eq!(stored_rows(&store).await, 2 * 5015);
+    store.close().await;
 }

@@ -38,6 +38,7 @@ pub mod plan_action_agency;
 pub mod plan_action_update;
 pub mod plan_aim;
 pub mod plan_aim_case_link;
+pub mod plan_aim_case_link_removal;
 pub mod plan_aim_partner;
 pub mod plan_measure_catalogue;
 pub mod plan_measure_figure;

@@ -34,6 +34,10 @@ pub fn pages() -> Router<AppState> {
             get(pages::aim_cases_page).post(pages::link_form),
         )
         .route(
+            "/plan/{year}/aims/{id}/cases/{case_id}/remove",
+            axum::routing::post(pages::unlink_form),
+        )
+        .route(
             "/plan/{year}/measures/{key}/figures",
             axum::routing::post(pages::figure_form),
         )
@@ -48,6 +52,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(plan_json))
         .routes(routes!(report::report_api))
         .routes(routes!(report::aim_cases_api, links::link_api))
+        .routes(routes!(links::unlink_api))
         .routes(routes!(report::figures_api))
         .routes(routes!(report::progress_api))
 }

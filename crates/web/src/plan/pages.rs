@@ -1,7 +1,7 @@
 //! The plan's report pages: the quarterly report (printable, with a CSV download),
 //! an aim's cases, and the forms that enter a figure and record progress on an action.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -475,6 +475,28 @@ pub(super) struct AimCasesPage {
     /// The link-by-hand form: its errors and what was typed.
     errors: Vec<FieldError>,
     link: LinkForm,
+    /// The cases linked by hand, which get a "Remove" form.
+    hand_linked: BTreeSet<Uuid>,
+    /// The "Remove" form that failed: its case and the reason typed.
+    removal: Option<(Uuid, String)>,
+}
+
+impl AimCasesPage {
+    fn linked_by_hand(&self, case_id: &Uuid) -> bool {
+        self.hand_linked.contains(case_id)
+    }
+
+    /// Whether this case's "Remove" form is the one that failed.
+    fn removing(&self, case_id: &Uuid) -> bool {
+        self.removal.as_ref().is_some_and(|(id, _)| id == case_id)
+    }
+
+    fn removal_reason(&self, case_id: &Uuid) -> &str {
+        match &self.removal {
+            Some((id, reason)) if id == case_id => reason,
+            _ => "",
+        }
+    }
 }
 
 pub(super) async fn aim_cases_page(
@@ -508,6 +530,7 @@ async fn aim_cases_view(
     let fy = year_of(&year)?;
     let per_page = 25;
     let (aim, serving, list) = aim_cases(state, current, fy, id, page, per_page).await?;
+    let hand_linked = state.store.hand_linked_cases(aim.id).await?;
     Ok(AimCasesPage {
         chrome: Chrome::for_user(current),
         year,
@@ -520,6 +543,8 @@ async fn aim_cases_view(
         aim_id: aim.id,
         errors,
         link,
+        hand_linked,
+        removal: None,
     })
 }
 
@@ -565,4 +590,37 @@ pub(super) async fn link_form(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub(super) struct UnlinkForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Takes back a case's hand link to the aim, from the "Remove" form beside it. Its
+/// errors are named on that form's reason.
+pub(super) async fn unlink_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((year, id, case_id)): Path<(String, Uuid, Uuid)>,
+    Form(form): Form<UnlinkForm>,
+) -> Result<Response, HtmlError> {
+    let fy = year_of(&year)?;
+    let field = format!("remove-reason-{case_id}");
+    let errors = match links::unlink_case(&state, &current, fy, id, case_id, &form.reason).await {
+        Ok(_) => {
+            return Ok(Redirect::to(&format!("/plan/{year}/aims/{id}/cases")).into_response());
+        }
+        Err(AppError::Invalid(errors)) => errors
+            .into_iter()
+            .map(|e| FieldError::new(field.clone(), e.message))
+            .collect(),
+        Err(AppError::Conflict(message)) => vec![FieldError::new(field, message)],
+        Err(e) => return Err(e.into()),
+    };
+    let mut page =
+        aim_cases_view(&state, &current, year, id, 1, errors, LinkForm::default()).await?;
+    page.removal = Some((case_id, form.reason));
+    Ok(page.into_response())
 }
