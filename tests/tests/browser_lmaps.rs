@@ -1,6 +1,6 @@
 //! The LMAPS journey in a real browser: the chair creates a meeting, sees a Gold ASB
-//! victim proposed with its reason, marks the meeting held, minutes an action, and sees
-//! it on the agency's actions list.
+//! victim proposed with its reason, marks the meeting held, minutes an action naming
+//! its officer by username, and sees it on the agency's actions list.
 
 use casework_tests::browser::Browser;
 use casework_tests::http::{json_of, post};
@@ -104,20 +104,25 @@ async fn the_chair_sees_a_gold_victim_proposed_minutes_an_action_and_finds_it_on
             "Threats made at the door again.",
         )
         .await;
+    // The first of the item's action rows, the officer named by username; the other
+    // rows are left blank.
     browser
         .fill(
-            &format!("action_description-{reference}"),
+            &format!("actions-0-description-{reference}"),
             "Fit a door chain",
         )
         .await;
     browser
         .click(&format!(
-            "#action_agency-{reference} option[value='copeland-bc']"
+            "#actions-0-agency-{reference} option[value='copeland-bc']"
         ))
+        .await;
+    browser
+        .fill(&format!("actions-0-officer-{reference}"), "council.officer")
         .await;
     set_date(
         &browser,
-        &format!("action_due_on-{reference}"),
+        &format!("actions-0-due_on-{reference}"),
         &(today + Duration::days(3)).to_string(),
     )
     .await;
@@ -126,11 +131,14 @@ async fn the_chair_sees_a_gold_victim_proposed_minutes_an_action_and_finds_it_on
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     c.goto(&meeting_url).await.expect("meeting");
+    let minuted = browser.text().await;
     assert!(
-        browser
-            .text()
-            .await
-            .contains("Threats made at the door again.")
+        minuted.contains("Threats made at the door again."),
+        "{minuted}"
+    );
+    assert!(
+        minuted.contains("Jo Fletcher"),
+        "the officer named: {minuted}"
     );
 
     c.find(Locator::LinkText("Actions"))

@@ -8,7 +8,7 @@
 //! holding only the cases their agency may see.
 
 use casework_store::users::NewUser;
-use casework_tests::http::{json_of, page, post, read, refused, store_of};
+use casework_tests::http::{json_of, page, post, read, refused, store_of, submit};
 use casework_tests::matrix::refusals_audited;
 use casework_tests::{TestApp, each_app};
 use chrono::{Duration, SecondsFormat, Utc};
@@ -1096,6 +1096,419 @@ async fn each_reader_prints_and_downloads_only_the_cases_their_agency_may_see() 
         assert_eq!(download(&fire, &app, &minutes_csv).await.0, 404);
         assert_eq!(download(&fire, &app, &agenda_csv).await.0, 404);
         assert_eq!(refusals_audited(&store).await, refusals + 2);
+    })
+    .await;
+}
+
+/// Posts one of the meeting page's forms as the signed-in chair: status and page.
+async fn on_page(
+    web: &reqwest::Client,
+    app: &TestApp,
+    meeting: &str,
+    form: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let (status, _, html) = submit(
+        web,
+        app,
+        &format!("/lmaps/meetings/{meeting}"),
+        &format!("/lmaps/meetings/{meeting}/{form}"),
+        fields,
+    )
+    .await;
+    (status, html)
+}
+
+/// The fields a refused page names in its error summary.
+fn named(html: &str) -> Vec<&str> {
+    let summary = html
+        .split(r#"class="error-summary""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .unwrap_or_default();
+    summary
+        .split(r##"<a href="#"##)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_chair_adds_a_case_by_its_reference_and_learns_nothing_of_cases_hidden() {
+    each_app(|app| async move {
+        let police = app.api_token("police.officer").await;
+        let council = app.api_token("council.officer").await;
+        let chair = app.api_token("lmaps.chair").await;
+        // Silver victims: no reason to be proposed. The council's case the chair's
+        // agency owns; the police's it may not see.
+        let (ours, our_ref) = asb_case(&app, &council, "harbour", false).await;
+        let (hidden, hidden_ref) = asb_case(&app, &police, "harbour", false).await;
+        let id = meeting(&app, &chair, &day(1), &["cumbria-constabulary"]).await;
+        let web = app.sign_in("lmaps.chair").await;
+        let (status, html) = page(&web, &app, &format!("/lmaps/meetings/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains(r#"id="reference" name="reference""#),
+            "{html}"
+        );
+
+        // A case that does not exist and one the chair may not see get one answer,
+        // on `reference`; a reference badly typed says how to write one.
+        let unknown = hidden_ref.replace("-000", "-099");
+        let mut answers = Vec::new();
+        for typed in [unknown.as_str(), hidden_ref.as_str(), "12345", ""] {
+            let (status, html) = on_page(
+                &web,
+                &app,
+                &id,
+                "items",
+                &[("action", "add"), ("reference", typed)],
+            )
+            .await;
+            assert_eq!(status, 422, "{typed}: {html}");
+            assert_eq!(named(&html), ["reference"], "{typed}");
+            answers.push(html.contains("There is no case with that reference that you may see."));
+        }
+        assert_eq!(answers, [true, true, false, false]);
+        let store = store_of(&app).await;
+        let stored = store
+            .lmaps_agenda(store.connection(), id.parse().expect("id"))
+            .await
+            .expect("agenda");
+        assert!(
+            stored
+                .iter()
+                .all(|e| e.case_id.to_string() != hidden && e.case_id.to_string() != ours),
+            "nothing added: {stored:?}"
+        );
+
+        // The chair's own agency's case, typed in lower case with spaces around it.
+        let (status, html) = on_page(
+            &web,
+            &app,
+            &id,
+            "items",
+            &[
+                ("action", "add"),
+                ("reference", &format!("  {}  ", our_ref.to_lowercase())),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{html}");
+        assert_eq!(
+            reasons_of(&agenda(&app, &chair, &id).await, &ours),
+            Some(vec!["added-by-chair".to_string()])
+        );
+        // The API keeps naming the case by id.
+        assert_eq!(
+            refused(
+                post(
+                    &app,
+                    &chair,
+                    &format!("/api/v1/lmaps/meetings/{id}/items"),
+                    json!({"action": "add"})
+                )
+                .await
+            )
+            .await,
+            ["case_id"]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_chair_minutes_several_actions_by_username_in_one_save_or_none() {
+    each_app(|app| async move {
+        let police = app.api_token("police.officer").await;
+        let chair = app.api_token("lmaps.chair").await;
+        let store = store_of(&app).await;
+        let (gold, gold_ref) = asb_case(&app, &police, "harbour", true).await;
+        let id = meeting(&app, &chair, &day(0), &["cumbria-constabulary"]).await;
+        json_of(
+            post(
+                &app,
+                &chair,
+                &format!("/api/v1/lmaps/meetings/{id}/status"),
+                json!({"to": "held"}),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let meeting_id: uuid::Uuid = id.parse().expect("id");
+        let web = app.sign_in("lmaps.chair").await;
+
+        // Three action rows, the officer box offering the invited agencies' users.
+        let (_, html) = page(&web, &app, &format!("/lmaps/meetings/{id}")).await;
+        for n in 0..3 {
+            assert!(
+                html.contains(&format!(r#"name="actions[{n}].officer""#)),
+                "{html}"
+            );
+        }
+        assert!(html.contains(r#"<datalist id="officers">"#), "{html}");
+        assert!(
+            html.contains(r#"<option value="police.officer">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<option value="council.officer">"#),
+            "{html}"
+        );
+        assert!(
+            !html.contains(r#"<option value="housing.officer">"#),
+            "{html}"
+        );
+
+        let (due, review) = (day(7), day(28));
+        let good: Vec<(&str, &str)> = vec![
+            ("case_id", &gold),
+            ("summary", "Further incidents at the door."),
+            ("decisions", "Target hardening."),
+            ("next_review_date", &review),
+            ("actions[0].description", "Fit a door chain"),
+            ("actions[0].agency", "cumbria-constabulary"),
+            ("actions[0].officer", "police.officer"),
+            ("actions[0].due_on", &due),
+        ];
+        let nothing_stored = || async {
+            let entries = store
+                .lmaps_minutes(store.connection(), meeting_id)
+                .await
+                .expect("minutes");
+            let actions = store
+                .lmaps_minuted_actions(store.connection(), meeting_id)
+                .await
+                .expect("actions");
+            let case = json_of(
+                read(&app, &police, &format!("/api/v1/asb/cases/{gold}")).await,
+                200,
+            )
+            .await;
+            entries.is_empty() && actions.is_empty() && case["review_date"].is_null()
+        };
+
+        // A second row partly filled: its fields are named and nothing is stored,
+        // neither the minutes, the good first action nor the review date.
+        let mut bad = good.clone();
+        bad.push(("actions[1].description", "Write to the family"));
+        bad.push(("actions[1].agency", ""));
+        bad.push(("actions[1].officer", ""));
+        bad.push(("actions[1].due_on", ""));
+        let (status, html) = on_page(&web, &app, &id, "minutes", &bad).await;
+        assert_eq!(status, 422, "{html}");
+        assert_eq!(named(&html), ["actions[1].agency", "actions[1].due_on"]);
+        assert!(
+            html.contains("Write to the family") && html.contains("Further incidents"),
+            "what was typed is shown again: {html}"
+        );
+        assert!(nothing_stored().await);
+
+        // An action for Copeland BC cannot name a police officer, nor someone unknown;
+        // on the API either, which names the officer by id.
+        let pc = store
+            .user_by_username("police.officer")
+            .await
+            .expect("read")
+            .expect("officer");
+        for officer in ["police.officer", "no.such.user"] {
+            let mut other = good.clone();
+            other[5] = ("actions[0].agency", "copeland-bc");
+            other[6] = ("actions[0].officer", officer);
+            let (status, html) = on_page(&web, &app, &id, "minutes", &other).await;
+            assert_eq!(status, 422, "{html}");
+            assert_eq!(named(&html), ["actions[0].officer"], "{officer}");
+        }
+        let minutes = format!("/api/v1/lmaps/meetings/{id}/minutes");
+        let mut body = json!({
+            "case_id": gold, "summary": "Discussed.", "next_review_date": review,
+            "actions": [{"description": "Visit", "agency": "copeland-bc",
+                         "officer": pc.id, "due_on": due}],
+        });
+        assert_eq!(
+            refused(post(&app, &chair, &minutes, body.clone()).await).await,
+            ["actions[0].officer"]
+        );
+        body["actions"][0]["officer"] = json!("police.officer");
+        assert_eq!(
+            refused(post(&app, &chair, &minutes, body).await).await,
+            ["actions[0].officer"],
+            "the API takes an id, not a username"
+        );
+        assert!(nothing_stored().await);
+
+        // Two actions in one save, the third row left blank: both reach the lists,
+        // each with its officer.
+        let mut two = good.clone();
+        two.extend([
+            ("actions[1].description", "Warning letter to the neighbour"),
+            ("actions[1].agency", "copeland-bc"),
+            ("actions[1].officer", "Council.Officer"),
+            ("actions[1].due_on", due.as_str()),
+            ("actions[2].description", ""),
+            ("actions[2].agency", ""),
+            ("actions[2].officer", ""),
+            ("actions[2].due_on", ""),
+        ]);
+        let (status, html) = on_page(&web, &app, &id, "minutes", &two).await;
+        assert_eq!(status, 303, "{html}");
+        let council = store
+            .user_by_username("council.officer")
+            .await
+            .expect("read")
+            .expect("officer");
+        let police_list = json_of(
+            read(&app, &police, "/api/v1/actions?agency=cumbria-constabulary").await,
+            200,
+        )
+        .await;
+        assert_eq!(police_list["total"], 1, "{police_list}");
+        assert_eq!(police_list["items"][0]["description"], "Fit a door chain");
+        assert_eq!(police_list["items"][0]["officer"], pc.id.to_string());
+        let council_list = json_of(
+            read(&app, &chair, "/api/v1/actions?agency=copeland-bc").await,
+            200,
+        )
+        .await;
+        assert_eq!(council_list["total"], 1, "{council_list}");
+        assert_eq!(
+            council_list["items"][0]["description"],
+            "Warning letter to the neighbour"
+        );
+        assert_eq!(council_list["items"][0]["officer"], council.id.to_string());
+        for list in [&police_list, &council_list] {
+            assert_eq!(list["items"][0]["case_reference"], gold_ref.as_str());
+            assert_eq!(list["items"][0]["source"], "lmaps");
+        }
+        let entries = store
+            .lmaps_minutes(store.connection(), meeting_id)
+            .await
+            .expect("minutes");
+        assert_eq!(entries.len(), 1);
+        let case = json_of(
+            read(&app, &police, &format!("/api/v1/asb/cases/{gold}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(case["review_date"], review.as_str());
+        let (_, html) = page(&web, &app, &format!("/lmaps/meetings/{id}")).await;
+        assert!(
+            html.contains("PC Alex Harper") && html.contains("Jo Fletcher"),
+            "{html}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_chair_ticks_the_members_who_came_and_types_the_others() {
+    each_app(|app| async move {
+        let chair = app.api_token("lmaps.chair").await;
+        lmaps_member(&app, "police.lmaps", "cumbria-constabulary").await;
+        lmaps_member(&app, "fire.lmaps", "cumbria-fire-rescue").await;
+        let store = store_of(&app).await;
+        let id_of = |username: &'static str| {
+            let store = &store;
+            async move {
+                store
+                    .user_by_username(username)
+                    .await
+                    .expect("read")
+                    .expect("user")
+                    .id
+                    .to_string()
+            }
+        };
+        let (police_lmaps, fire_lmaps, pat) = (
+            id_of("police.lmaps").await,
+            id_of("fire.lmaps").await,
+            id_of("lmaps.chair").await,
+        );
+        let id = meeting(&app, &chair, &day(0), &["cumbria-constabulary"]).await;
+        json_of(
+            post(
+                &app,
+                &chair,
+                &format!("/api/v1/lmaps/meetings/{id}/status"),
+                json!({"to": "held"}),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let web = app.sign_in("lmaps.chair").await;
+        let meeting_page = format!("/lmaps/meetings/{id}");
+
+        // The invited agencies' LMAPS members, and only they, have a box.
+        let (_, html) = page(&web, &app, &meeting_page).await;
+        for (username, offered) in [
+            ("police.lmaps", true),
+            ("lmaps.chair", true),
+            ("fire.lmaps", false),
+            ("police.officer", false),
+        ] {
+            assert_eq!(
+                html.contains(&format!(r#"id="attendee-{username}""#)),
+                offered,
+                "{username}: {html}"
+            );
+        }
+
+        // Ticking someone not offered stores nothing.
+        let (status, html) = on_page(
+            &web,
+            &app,
+            &id,
+            "attendance",
+            &[("attendee", &police_lmaps), ("attendee", &fire_lmaps)],
+        )
+        .await;
+        assert_eq!(status, 422, "{html}");
+        assert_eq!(named(&html), ["attendee"]);
+        let minutes = format!("/api/v1/lmaps/meetings/{id}/minutes");
+        let recorded = json_of(read(&app, &chair, &minutes).await, 200).await;
+        assert_eq!(recorded["attendance"], json!([]));
+
+        let (status, html) = on_page(
+            &web,
+            &app,
+            &id,
+            "attendance",
+            &[
+                ("attendee", &police_lmaps),
+                ("attendee", &pat),
+                ("attendance", "derwent-solway-ha: Sam Kerr\r\n"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{html}");
+        let recorded = json_of(read(&app, &chair, &minutes).await, 200).await;
+        assert_eq!(
+            recorded["attendance"],
+            json!([
+                {"agency": "copeland-bc", "name": "Pat Nicholson"},
+                {"agency": "cumbria-constabulary", "name": "police.lmaps"},
+                {"agency": "derwent-solway-ha", "name": "Sam Kerr"},
+            ])
+        );
+
+        // The boxes are ticked as recorded; the box for others holds only the others.
+        let (_, html) = page(&web, &app, &meeting_page).await;
+        for (username, user_id) in [("police.lmaps", &police_lmaps), ("lmaps.chair", &pat)] {
+            assert!(
+                html.contains(&format!(
+                    r#"id="attendee-{username}" name="attendee" value="{user_id}" checked"#
+                )),
+                "{username}: {html}"
+            );
+        }
+        let others = html
+            .split(r#"<textarea id="attendance" name="attendance">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</textarea>").next())
+            .expect("the others box");
+        assert_eq!(others, "derwent-solway-ha: Sam Kerr\n");
     })
     .await;
 }

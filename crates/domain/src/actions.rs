@@ -147,6 +147,46 @@ pub struct ActionInput<'a> {
     pub due_on: Option<NaiveDate>,
 }
 
+impl ActionInput<'_> {
+    /// A form's action row left wholly blank: nothing typed and no agency chosen. Such
+    /// a row is ignored; a row partly filled is checked, and names what is missing.
+    pub fn is_blank(&self) -> bool {
+        self.description.trim().is_empty()
+            && self.agency.trim().is_empty()
+            && self.officer.is_none_or(|o| o.trim().is_empty())
+            && self.due_on.is_none()
+    }
+}
+
+/// The user an action's officer box names, as the caller found them (by username on
+/// a page, by id in the API).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Officer {
+    pub id: Uuid,
+    /// The user's agency code.
+    pub agency: String,
+    /// False once the user is disabled: they are given no more work.
+    pub active: bool,
+}
+
+/// The officer an action names must be an active user of the action's agency: an
+/// action given to Copeland BC cannot name a police officer, nor someone who has
+/// left. `found` is the user the officer box names (`None`: nobody); the refusal is the
+/// same whichever way it fails, on `field`.
+pub fn check_officer(
+    found: Option<&Officer>,
+    agency: &str,
+    field: &str,
+) -> Result<Uuid, FieldError> {
+    match found {
+        Some(officer) if officer.active && officer.agency == agency.trim() => Ok(officer.id),
+        _ => Err(FieldError::new(
+            field,
+            "Name an active user of the agency the action is for, or leave the officer blank.",
+        )),
+    }
+}
+
 /// An action checked and ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAction {
@@ -319,6 +359,69 @@ mod tests {
         )
         .expect("valid on the day itself");
         assert_eq!(ok.description, "Visit the victim");
+    }
+
+    #[test]
+    fn the_officer_is_an_active_user_of_the_actions_agency() {
+        let council = Officer {
+            id: Uuid::from_u128(7),
+            agency: "copeland-bc".into(),
+            active: true,
+        };
+        let field = "actions[0].officer";
+        assert_eq!(
+            check_officer(Some(&council), " copeland-bc ", field),
+            Ok(council.id)
+        );
+        let police = Officer {
+            agency: "cumbria-constabulary".into(),
+            ..council.clone()
+        };
+        let left = Officer {
+            active: false,
+            ..council.clone()
+        };
+        for found in [Some(&police), Some(&left), None] {
+            let refused = check_officer(found, "copeland-bc", field).expect_err("refused");
+            assert_eq!(refused.field, field);
+        }
+        // Each refusal reads the same: it does not say whether the user exists.
+        assert_eq!(
+            check_officer(Some(&police), "copeland-bc", field),
+            check_officer(None, "copeland-bc", field)
+        );
+    }
+
+    #[test]
+    fn a_row_is_blank_only_when_nothing_is_typed_or_chosen() {
+        let blank = ActionInput {
+            description: " ",
+            agency: "",
+            officer: Some("  "),
+            due_on: None,
+        };
+        assert!(blank.is_blank());
+        assert!(ActionInput::default().is_blank());
+        for partly in [
+            ActionInput {
+                description: "Visit",
+                ..blank.clone()
+            },
+            ActionInput {
+                agency: "copeland-bc",
+                ..blank.clone()
+            },
+            ActionInput {
+                officer: Some("jo.fletcher"),
+                ..blank.clone()
+            },
+            ActionInput {
+                due_on: Some(d(6, 14)),
+                ..blank.clone()
+            },
+        ] {
+            assert!(!partly.is_blank(), "{partly:?}");
+        }
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! Meetings, their invited agencies and their status; and which agencies an open
-//! meeting lets read a case.
+//! Meetings, their invited agencies and their status; the active users of the
+//! agencies invited; and which agencies an open meeting lets read a case.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use casework_domain::access::{CaseFacts, lmaps_window_open};
 use casework_domain::calendar::uk_day;
 use casework_domain::lmaps::{MeetingStatus, NewMeeting};
+use casework_domain::roles::Role;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -16,8 +17,9 @@ use uuid::Uuid;
 use super::{Meeting, status_of};
 use crate::cases::{Case, Share, to_case};
 use crate::entities::{
-    case, case_share, district, lmaps_agenda_item, lmaps_invitation, lmaps_meeting,
+    case, case_share, district, lmaps_agenda_item, lmaps_invitation, lmaps_meeting, user, user_role,
 };
+use crate::users::User;
 use crate::{Store, StoreError};
 
 fn to_meeting(row: lmaps_meeting::Model, invited: Vec<String>) -> Result<Meeting, StoreError> {
@@ -135,6 +137,53 @@ impl Store {
                 to_meeting(row, agencies)
             })
             .collect()
+    }
+
+    /// The active (not disabled) users of these agencies, by agency then name, with
+    /// their roles: whom a meeting's page offers as action officers and attendees (a
+    /// query for the users, one per 500 of them for their roles).
+    pub async fn active_users_of(
+        &self,
+        conn: &impl ConnectionTrait,
+        agencies: &[String],
+    ) -> Result<Vec<User>, StoreError> {
+        if agencies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = user::Entity::find()
+            .filter(user::Column::AgencyCode.is_in(agencies.iter().cloned()))
+            .filter(user::Column::Disabled.eq(false))
+            .order_by_asc(user::Column::AgencyCode)
+            .order_by_asc(user::Column::DisplayName)
+            .order_by_asc(user::Column::Username)
+            .all(conn)
+            .await?;
+        let mut roles: HashMap<Uuid, BTreeSet<Role>> = HashMap::new();
+        for chunk in rows.chunks(500) {
+            for r in user_role::Entity::find()
+                .filter(user_role::Column::UserId.is_in(chunk.iter().map(|u| u.id)))
+                .all(conn)
+                .await?
+            {
+                if let Some(role) = Role::parse(&r.role) {
+                    roles.entry(r.user_id).or_default().insert(role);
+                }
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| User {
+                roles: roles.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                username: row.username,
+                display_name: row.display_name,
+                agency: row.agency_code,
+                must_change_password: row.must_change_password,
+                disabled: row.disabled,
+                locked_until: row.locked_until,
+                password_hash: row.password_hash,
+            })
+            .collect())
     }
 
     /// Moves a meeting to `to` (the caller has checked the step).

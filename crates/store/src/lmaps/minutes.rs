@@ -7,13 +7,13 @@ use casework_domain::lmaps::ItemMinutes;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect, sea_query::Query,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::actions::NewActionRow;
-use crate::entities::{action, lmaps_attendance, lmaps_minute};
+use crate::entities::{action, case, lmaps_agenda_item, lmaps_attendance, lmaps_minute};
 use crate::{Store, StoreError};
 
 /// `minute` or `correction`.
@@ -113,6 +113,32 @@ impl Store {
             },
             actions,
         ))
+    }
+
+    /// The person a case is about, if it is on the meeting's agenda now: one row, read
+    /// by the agenda's key and the case's, so minuting or removing an item never reads
+    /// the whole agenda.
+    pub async fn lmaps_item_subject(
+        &self,
+        conn: &impl ConnectionTrait,
+        meeting: Uuid,
+        case_id: Uuid,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let on_agenda = Query::select()
+            .column(lmaps_agenda_item::Column::CaseId)
+            .from(lmaps_agenda_item::Entity)
+            .and_where(lmaps_agenda_item::Column::MeetingId.eq(meeting))
+            .and_where(lmaps_agenda_item::Column::CaseId.eq(case_id))
+            .and_where(lmaps_agenda_item::Column::OnAgenda.eq(true))
+            .to_owned();
+        Ok(case::Entity::find()
+            .select_only()
+            .column(case::Column::SubjectPersonId)
+            .filter(case::Column::Id.eq(case_id))
+            .filter(case::Column::Id.in_subquery(on_agenda))
+            .into_tuple::<Uuid>()
+            .one(conn)
+            .await?)
     }
 
     /// Every minutes entry of a meeting, oldest first.

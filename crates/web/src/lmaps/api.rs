@@ -283,7 +283,8 @@ async fn add_minutes(
     JsonBody(form): JsonBody<MinutesForm>,
 ) -> Result<(StatusCode, Json<MinutedJson>), AppError> {
     let meeting = meeting_for(&state, &current, id).await?;
-    let (entry, action_ids) = super::minute(&state, &current, &meeting, &form).await?;
+    let (entry, action_ids) =
+        super::minute(&state, &current, &meeting, &form, super::NamedBy::Id).await?;
     Ok((
         StatusCode::CREATED,
         Json(MinutedJson {

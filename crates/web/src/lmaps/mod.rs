@@ -6,6 +6,7 @@
 //! before the answer goes out. The rules are `casework_domain::lmaps`.
 
 mod api;
+mod forms;
 mod pages;
 
 use std::collections::{BTreeSet, HashMap};
@@ -14,13 +15,16 @@ use axum::Router;
 use casework_audit::AuditAction;
 use casework_domain::FieldError;
 use casework_domain::access::{self, CaseAction, Decision};
-use casework_domain::actions::ActionInput;
+use casework_domain::actions::{ActionInput, Officer};
+use casework_domain::asb::CaseReference;
 use casework_domain::calendar::uk_day;
+use casework_domain::lmaps::minutes::ActionRow;
 use casework_domain::lmaps::{
     ItemMinutesInput, MeetingInput, MeetingStatus, check_item_minutes, check_meeting,
     may_run_meetings,
 };
 use casework_store::lmaps::{AgendaEntry, Attendee, Meeting, MinuteEntry, MinutedAction};
+use casework_store::users::User;
 use chrono::{NaiveDate, Utc};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
@@ -251,12 +255,11 @@ async fn choose(
     // The chair adds only a case they may see; a case they may not is as missing.
     if choice == casework_store::lmaps::ADDED {
         crate::cases::guard(state, current, case_id, None, CaseAction::View).await?;
-    } else if !state
+    } else if state
         .store
-        .lmaps_agenda(state.store.connection(), meeting.id)
+        .lmaps_item_subject(state.store.connection(), meeting.id, case_id)
         .await?
-        .iter()
-        .any(|e| e.case_id == case_id && e.on_agenda)
+        .is_none()
     {
         return Err(AppError::NotFound);
     }
@@ -283,6 +286,51 @@ async fn choose(
         .summary(json!({"agenda": choice, "case_id": case_id, "reason": reason}));
     commit_with(txn, vec![event]).await?;
     Ok(())
+}
+
+/// The page's answer for a reference that names no case the chair may see: the same
+/// whether the case is missing or hidden, so the form tells no one which cases exist.
+fn no_such_reference() -> AppError {
+    AppError::Invalid(vec![FieldError::new(
+        "reference",
+        "There is no case with that reference that you may see.",
+    )])
+}
+
+/// The chair adds a case by its reference (`ASB-2012-00042`), as the page names it;
+/// the API names it by id (`choose`).
+async fn add_by_reference(
+    state: &AppState,
+    current: &CurrentUser,
+    meeting: &Meeting,
+    reference: &str,
+) -> Result<(), AppError> {
+    chair_only(current, meeting)?;
+    if !meeting.status.agenda_open() {
+        return Err(AppError::Conflict(
+            "The agenda is settled once the meeting is held.".into(),
+        ));
+    }
+    let reference = reference.trim();
+    if reference.is_empty() {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "reference",
+            "Enter the case's reference, like ASB-2012-00042.",
+        )]));
+    }
+    let parsed = CaseReference::parse(reference)
+        .map_err(|message| AppError::Invalid(vec![FieldError::new("reference", message)]))?;
+    let Some(case_id) = state
+        .store
+        .case_id_by_reference(parsed.kind(), &parsed.to_string())
+        .await?
+    else {
+        return Err(no_such_reference());
+    };
+    match choose(state, current, meeting, Some(case_id), "add", None).await {
+        Err(AppError::NotFound) => Err(no_such_reference()),
+        other => other,
+    }
 }
 
 /// Moves the meeting one step on.
@@ -323,7 +371,8 @@ pub struct ActionForm {
     /// Agency code.
     #[serde(default)]
     pub agency: String,
-    /// A user id; blank for the agency as a whole.
+    /// A user id (the page: a username) of an active user of `agency`; blank for the
+    /// agency as a whole.
     pub officer: Option<String>,
     /// `YYYY-MM-DD`, the meeting day or later.
     #[serde(default)]
@@ -342,19 +391,51 @@ pub struct MinutesForm {
     pub decisions: String,
     /// `YYYY-MM-DD`, after the meeting; becomes the case's review date.
     pub next_review_date: Option<String>,
+    /// A row left wholly blank is ignored.
     #[serde(default)]
     pub actions: Vec<ActionForm>,
     /// Required once the minutes are approved: the entry is then a correction.
     pub correction_reason: Option<String>,
 }
 
+/// How an action's officer box names the user: the page by username, the API by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NamedBy {
+    Username,
+    Id,
+}
+
+/// The user an officer box names, as the domain's rule needs them; `None` for nobody
+/// (an id that is not one names nobody).
+async fn officer_named(
+    state: &AppState,
+    by: NamedBy,
+    typed: &str,
+) -> Result<Option<Officer>, AppError> {
+    let typed = typed.trim();
+    let user = match by {
+        NamedBy::Username => state.store.user_by_username(&typed.to_lowercase()).await?,
+        NamedBy::Id => match Uuid::parse_str(typed) {
+            Ok(id) => state.store.user_by_id(id).await?,
+            Err(_) => None,
+        },
+    };
+    Ok(user.map(|u| Officer {
+        id: u.id,
+        agency: u.agency,
+        active: !u.disabled,
+    }))
+}
+
 /// Records an item's minutes (or a correction once approved), its actions and the
-/// case's next review date, in one transaction with the audit event.
+/// case's next review date, in one transaction with the audit events: all of them or,
+/// if anything is bad, nothing.
 async fn minute(
     state: &AppState,
     current: &CurrentUser,
     meeting: &Meeting,
     form: &MinutesForm,
+    officers_by: NamedBy,
 ) -> Result<(MinuteEntry, Vec<Uuid>), AppError> {
     chair_only(current, meeting)?;
     let mut errors = Vec::new();
@@ -401,21 +482,35 @@ async fn minute(
         }
     };
     let agencies = agency_codes(state).await?;
-    let input = ItemMinutesInput {
-        summary: &form.summary,
-        decisions: &form.decisions,
-        next_review_date: next_review,
-        actions: form
-            .actions
-            .iter()
-            .zip(&dues)
-            .map(|(a, due)| ActionInput {
+    // Each officer named is looked up once, however many actions name them.
+    let mut named: HashMap<&str, Option<Officer>> = HashMap::new();
+    let mut actions = Vec::with_capacity(form.actions.len());
+    for (a, due) in form.actions.iter().zip(&dues) {
+        let officer = match a.officer.as_deref().map(str::trim) {
+            Some(typed) if !typed.is_empty() => {
+                if !named.contains_key(typed) {
+                    let found = officer_named(state, officers_by, typed).await?;
+                    named.insert(typed, found);
+                }
+                named.get(typed).cloned().flatten()
+            }
+            _ => None,
+        };
+        actions.push(ActionRow {
+            action: ActionInput {
                 description: &a.description,
                 agency: &a.agency,
                 officer: a.officer.as_deref(),
                 due_on: *due,
-            })
-            .collect(),
+            },
+            officer,
+        });
+    }
+    let input = ItemMinutesInput {
+        summary: &form.summary,
+        decisions: &form.decisions,
+        next_review_date: next_review,
+        actions,
     };
     let checked = check_item_minutes(&input, meeting.held_on, &agencies);
     let minutes = match checked {
@@ -431,12 +526,10 @@ async fn minute(
         }
     };
     let case_id = case_id.ok_or(AppError::NotFound)?;
-    let on_agenda = state
+    let subject = state
         .store
-        .lmaps_agenda(state.store.connection(), meeting.id)
+        .lmaps_item_subject(state.store.connection(), meeting.id, case_id)
         .await?
-        .into_iter()
-        .find(|e| e.case_id == case_id && e.on_agenda)
         .ok_or(AppError::NotFound)?;
     let txn = state.store.begin_write().await?;
     let (entry, actions) = state
@@ -454,7 +547,7 @@ async fn minute(
     let event = current
         .event(AuditAction::Update)
         .entity(MEETING, meeting.id)
-        .subjects([on_agenda.subject_person])
+        .subjects([subject])
         .summary(json!({
             "minutes": entry.kind,
             "case_id": case_id,
@@ -465,10 +558,22 @@ async fn minute(
     let case_event = current
         .event(AuditAction::Update)
         .entity(crate::cases::ENTITY, case_id)
-        .subjects([on_agenda.subject_person])
+        .subjects([subject])
         .summary(json!({"lmaps_minutes": entry.id, "review_date": entry.next_review_date}));
     commit_with(txn, vec![event, case_event]).await?;
     Ok((entry, actions))
+}
+
+/// The active users of the meeting's invited agencies: the page offers them as action
+/// officers, and those with the `lmaps` role as attendees.
+pub(crate) async fn invited_users(
+    state: &AppState,
+    meeting: &Meeting,
+) -> Result<Vec<User>, AppError> {
+    Ok(state
+        .store
+        .active_users_of(state.store.connection(), &meeting.invited_agencies)
+        .await?)
 }
 
 /// Records who attended, while the minutes are open.

@@ -19,7 +19,10 @@ use casework_store::lmaps::{Attendee, Meeting, MinutedAction};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{ActionForm, MeetingForm, MinutesForm, VisibleItem, meeting_for};
+use super::forms::{
+    MemberBox, MinutesDraft, OfficerOption, Typed, minutes_form, other_attendees, people,
+};
+use super::{MeetingForm, NamedBy, VisibleItem, meeting_for};
 use crate::auth::CurrentUser;
 use crate::chrome::Chrome;
 use crate::{AppError, AppState, HtmlError};
@@ -181,6 +184,8 @@ async fn create(
 
 struct ItemLine {
     case_id: Uuid,
+    /// The minutes form, blank or as typed when it was refused.
+    draft: MinutesDraft,
     reference: String,
     kind: &'static str,
     name: String,
@@ -226,6 +231,14 @@ struct MeetingPage {
     items: Vec<ItemLine>,
     attendance: Vec<Attendee>,
     agencies: Vec<(String, String)>,
+    /// The reference typed in "Add a case".
+    reference: String,
+    /// The active users of the invited agencies, for the officer boxes (the chair).
+    officers: Vec<OfficerOption>,
+    /// The invited agencies' `lmaps` members, ticked if they attended (the chair).
+    members: Vec<MemberBox>,
+    /// The other attendees, one a line (`agency-code: Name`).
+    others: String,
 }
 
 /// The display names of the officers the actions name.
@@ -265,6 +278,7 @@ async fn meeting_page(
     current: &CurrentUser,
     meeting: Meeting,
     errors: Vec<FieldError>,
+    typed: Typed,
 ) -> Result<MeetingPage, AppError> {
     let (on, _) = super::visible_agenda(state, current, &meeting, "agenda").await?;
     let minutes = super::visible_minutes(state, current, &meeting, "minutes").await?;
@@ -274,6 +288,7 @@ async fn meeting_page(
         .iter()
         .map(|item| ItemLine {
             case_id: item.entry.case_id,
+            draft: MinutesDraft::for_item(typed.minutes.as_ref(), item.entry.case_id),
             reference: item.entry.reference.clone(),
             kind: item.entry.kind.name(),
             name: name_of(item),
@@ -319,6 +334,25 @@ async fn meeting_page(
         MeetingStatus::Held => Some(("minutes-approved", "Approve the minutes")),
         MeetingStatus::MinutesApproved => None,
     };
+    let agencies: Vec<(String, String)> = state
+        .store
+        .agencies()
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let is_chair = meeting.chair_id == current.user.id;
+    let (choices, members, others) = if is_chair {
+        let users = super::invited_users(state, &meeting).await?;
+        people(
+            users,
+            &agencies,
+            &minutes.attendance,
+            typed.attendance.as_ref(),
+        )
+    } else {
+        (Vec::new(), Vec::new(), String::new())
+    };
     Ok(MeetingPage {
         chrome: Chrome::for_user(current),
         errors,
@@ -328,20 +362,18 @@ async fn meeting_page(
         held_on_iso: meeting.held_on.to_string(),
         status: meeting.status.label(),
         invited: meeting.invited_agencies.join(", "),
-        is_chair: meeting.chair_id == current.user.id,
+        is_chair,
         agenda_open: meeting.status.agenda_open(),
         minutes_open: meeting.status.minutes_open(),
         approved: meeting.status == MeetingStatus::MinutesApproved,
         next_status,
         items,
         attendance: minutes.attendance,
-        agencies: state
-            .store
-            .agencies()
-            .await?
-            .into_iter()
-            .map(|a| (a.code, a.name))
-            .collect(),
+        agencies,
+        reference: typed.reference,
+        officers: choices,
+        members,
+        others,
     })
 }
 
@@ -351,23 +383,27 @@ async fn meeting(
     Path(id): Path<Uuid>,
 ) -> Result<Response, HtmlError> {
     let meeting = meeting_for(&state, &current, id).await?;
-    Ok(meeting_page(&state, &current, meeting, Vec::new())
-        .await?
-        .into_response())
+    Ok(
+        meeting_page(&state, &current, meeting, Vec::new(), Typed::default())
+            .await?
+            .into_response(),
+    )
 }
 
-/// Runs a change; bad input shows the meeting again with the problems named.
+/// Runs a change; bad input shows the meeting again with the problems named and what
+/// was typed.
 async fn then_back(
     state: &AppState,
     current: &CurrentUser,
     id: Uuid,
     result: Result<(), AppError>,
+    typed: Typed,
 ) -> Result<Response, HtmlError> {
     match result {
         Ok(()) => Ok(back_to(id)),
         Err(AppError::Invalid(errors)) => {
             let meeting = meeting_for(state, current, id).await?;
-            let page = meeting_page(state, current, meeting, errors).await?;
+            let page = meeting_page(state, current, meeting, errors, typed).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -383,11 +419,15 @@ async fn propose(
     let result = super::propose_again(&state, &current, &meeting)
         .await
         .map(|_| ());
-    then_back(&state, &current, id, result).await
+    then_back(&state, &current, id, result, Typed::default()).await
 }
 
+/// The chair adds a case by its reference, or takes an item off (by its id, from the
+/// item's own form) with a reason.
 #[derive(Deserialize)]
 struct ChoiceForm {
+    #[serde(default)]
+    reference: String,
     #[serde(default)]
     case_id: String,
     #[serde(default)]
@@ -402,17 +442,25 @@ async fn choose(
     Form(form): Form<ChoiceForm>,
 ) -> Result<Response, HtmlError> {
     let meeting = meeting_for(&state, &current, id).await?;
-    let case_id = Uuid::parse_str(form.case_id.trim()).ok();
-    let result = super::choose(
-        &state,
-        &current,
-        &meeting,
-        case_id,
-        &form.action,
-        form.reason.as_deref(),
-    )
-    .await;
-    then_back(&state, &current, id, result).await
+    let result = if form.action.trim() == "add" {
+        super::add_by_reference(&state, &current, &meeting, &form.reference).await
+    } else {
+        let case_id = Uuid::parse_str(form.case_id.trim()).ok();
+        super::choose(
+            &state,
+            &current,
+            &meeting,
+            case_id,
+            &form.action,
+            form.reason.as_deref(),
+        )
+        .await
+    };
+    let typed = Typed {
+        reference: form.reference,
+        ..Typed::default()
+    };
+    then_back(&state, &current, id, result, typed).await
 }
 
 #[derive(Deserialize)]
@@ -429,61 +477,29 @@ async fn status(
 ) -> Result<Response, HtmlError> {
     let meeting = meeting_for(&state, &current, id).await?;
     let result = super::move_to(&state, &current, &meeting, &form.to).await;
-    then_back(&state, &current, id, result).await
-}
-
-/// An item's minutes as the page posts them: one action at a time.
-#[derive(Deserialize)]
-struct MinutesPageForm {
-    #[serde(default)]
-    case_id: String,
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    decisions: String,
-    next_review_date: Option<String>,
-    #[serde(default)]
-    action_description: String,
-    #[serde(default)]
-    action_agency: String,
-    action_officer: Option<String>,
-    #[serde(default)]
-    action_due_on: String,
-    correction_reason: Option<String>,
+    then_back(&state, &current, id, result, Typed::default()).await
 }
 
 async fn minutes(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<Uuid>,
-    Form(form): Form<MinutesPageForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, HtmlError> {
     let meeting = meeting_for(&state, &current, id).await?;
-    let has_action =
-        !form.action_description.trim().is_empty() || !form.action_due_on.trim().is_empty();
-    let minutes = MinutesForm {
-        case_id: form.case_id,
-        summary: form.summary,
-        decisions: form.decisions,
-        next_review_date: form.next_review_date,
-        actions: if has_action {
-            vec![ActionForm {
-                description: form.action_description,
-                agency: form.action_agency,
-                officer: form.action_officer,
-                due_on: form.action_due_on,
-            }]
-        } else {
-            Vec::new()
-        },
-        correction_reason: form.correction_reason,
-    };
-    let result = super::minute(&state, &current, &meeting, &minutes)
+    let form = minutes_form(&pairs);
+    let result = super::minute(&state, &current, &meeting, &form, NamedBy::Username)
         .await
         .map(|_| ());
-    then_back(&state, &current, id, result).await
+    let typed = Typed {
+        minutes: Some(form),
+        ..Typed::default()
+    };
+    then_back(&state, &current, id, result, typed).await
 }
 
+/// Attendance as the page posts it: the members ticked (`attendee`, a user id each)
+/// and the others who came (`attendance`, one a line: `agency-code: Name`).
 async fn attendance(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -491,26 +507,62 @@ async fn attendance(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, HtmlError> {
     let meeting = meeting_for(&state, &current, id).await?;
-    // One line per attendee: "agency-code: Name".
+    let ticked: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "attendee")
+        .map(|(_, v)| v.clone())
+        .collect();
     let text = pairs
         .iter()
         .find(|(k, _)| k == "attendance")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let attendees: Vec<Attendee> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let (agency, name) = line.split_once(':').unwrap_or(("", line));
-            Attendee {
-                agency: agency.trim().to_string(),
-                name: name.trim().to_string(),
+    // The others first, so `attendance[n]` in a refusal is the n-th line typed.
+    let mut attendees = other_attendees(&text);
+    let result = match ticked_members(&state, &meeting, &ticked).await {
+        Ok(members) => {
+            attendees.extend(members);
+            super::attend(&state, &current, &meeting, &attendees).await
+        }
+        Err(e) => Err(e),
+    };
+    let typed = Typed {
+        attendance: Some((ticked, text)),
+        ..Typed::default()
+    };
+    then_back(&state, &current, id, result, typed).await
+}
+
+/// The invited agencies' `lmaps` members ticked as present, by their ids; anyone else
+/// ticked is refused on `attendee`.
+async fn ticked_members(
+    state: &AppState,
+    meeting: &Meeting,
+    ticked: &[String],
+) -> Result<Vec<Attendee>, AppError> {
+    if ticked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let users = super::invited_users(state, meeting).await?;
+    let mut found = Vec::new();
+    for id in ticked {
+        let member = users
+            .iter()
+            .find(|u| u.id.to_string() == id.trim() && may_run_meetings(&u.actor()));
+        match member {
+            Some(u) => found.push(Attendee {
+                agency: u.agency.clone(),
+                name: u.display_name.clone(),
+            }),
+            None => {
+                return Err(AppError::Invalid(vec![FieldError::new(
+                    "attendee",
+                    "Tick only the LMAPS members of the invited agencies listed.",
+                )]));
             }
-        })
-        .collect();
-    let result = super::attend(&state, &current, &meeting, &attendees).await;
-    then_back(&state, &current, id, result).await
+        }
+    }
+    Ok(found)
 }
 
 /// Quotes a CSV field, and defuses spreadsheet formulas.
