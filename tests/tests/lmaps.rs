@@ -1512,3 +1512,58 @@ async fn the_chair_ticks_the_members_who_came_and_types_the_others() {
     })
     .await;
 }
+
+/// The plan aim's list of cases filters by the same need-to-know relations as every
+/// other list: an invited agency's LMAPS member finds the police's case there once it
+/// is on a meeting's agenda, and not before.
+#[tokio::test]
+async fn an_agenda_case_is_on_a_plan_aims_list_for_the_invited_members() {
+    each_app(|app| async move {
+        let police = app.api_token("police.officer").await;
+        let chair = app.api_token("lmaps.chair").await;
+        let analyst = app.api_token("analyst").await;
+        let (gold, _) = asb_case(&app, &police, "harbour", true).await;
+        let report = json_of(
+            read(&app, &analyst, "/api/v1/plan/2012-13/report?quarter=Q1").await,
+            200,
+        )
+        .await;
+        let aim = report["measures"]
+            .as_array()
+            .expect("measures")
+            .iter()
+            .find(|m| m["aim"] == "asb-hotspots")
+            .and_then(|m| m["aim_id"].as_str())
+            .expect("the aim")
+            .to_string();
+        let cases = format!("/api/v1/plan/2012-13/aims/{aim}/cases");
+        json_of(
+            post(
+                &app,
+                &police,
+                &cases,
+                json!({"case_id": gold, "reason": "Gold victim in the Harbour hotspot"}),
+            )
+            .await,
+            201,
+        )
+        .await;
+        let housing = lmaps_member(&app, "housing.lmaps", "derwent-solway-ha").await;
+        let listed = |body: Value| {
+            body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|i| i["case_id"] == gold.as_str())
+        };
+        let before = json_of(read(&app, &housing, &cases).await, 200).await;
+        assert_eq!(before["serving"], 1);
+        assert!(!listed(before));
+
+        meeting(&app, &chair, &day(0), &["derwent-solway-ha"]).await;
+        assert!(listed(
+            json_of(read(&app, &housing, &cases).await, 200).await
+        ));
+    })
+    .await;
+}

@@ -15,6 +15,7 @@ pub mod people;
 pub mod plan;
 pub mod plan_report;
 pub mod prevent_deter;
+mod reach;
 pub mod reference;
 pub mod referrals;
 pub mod sessions;

@@ -5,7 +5,7 @@ use casework_domain::asb::{CRIMINAL_DAMAGE, DELIBERATE_FIRE, WardCounts};
 use casework_domain::calendar::{Period, uk_midnight};
 use sea_orm::ConnectionTrait;
 
-use super::reach::Params;
+use crate::reach::Params;
 use crate::{Store, StoreError};
 
 impl Store {

@@ -7,7 +7,6 @@ mod cases;
 mod contact;
 mod hotspots;
 mod incidents;
-pub(crate) mod reach;
 mod repeat_victims;
 pub(crate) mod summaries;
 

@@ -13,9 +13,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::VICTIM;
-use super::reach::{Params, reach_condition};
 use crate::db::placeholders;
 use crate::people::Page;
+use crate::reach::{Params, reach_condition};
 use crate::{Store, StoreError};
 
 impl Store {

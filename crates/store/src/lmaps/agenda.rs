@@ -20,9 +20,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{Meeting, reasons_of, reasons_text};
-use crate::asb::reach::Params;
 use crate::cases::OPEN;
 use crate::entities::{case, lmaps_agenda_item};
+use crate::reach::Params;
 use crate::{Store, StoreError};
 
 /// `removed` or `added`: the chair's last choice about an item.

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use casework_domain::access::{Actor, CaseAction, CaseKind};
-use casework_domain::access_scope::{self, Reach, Relation};
+use casework_domain::access_scope;
 use casework_domain::asb::RepeatVictimRule;
 use casework_domain::calendar::{uk_day, uk_midnight};
 use casework_domain::dv::RepeatVictimisation;
@@ -20,6 +20,7 @@ use uuid::Uuid;
 use crate::asb::VICTIM;
 use crate::db::placeholders;
 use crate::people::Page;
+use crate::reach::{Params, reach_condition};
 use crate::{Store, StoreError};
 
 /// One case on an aim's list: what identifies it and why it serves the aim; no
@@ -39,37 +40,6 @@ const CHUNK: usize = 500;
 
 fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, placeholders(backend, sql), values)
-}
-
-/// The reach of `actor` over cases of one kind as a condition on `cases c`, binding
-/// from `$next` on.
-fn reach_sql(reach: &Reach, actor: &Actor, values: &mut Vec<Value>) -> String {
-    let relations = match reach {
-        Reach::Every => return "1 = 1".into(),
-        Reach::AnyOf(r) if r.is_empty() => return "1 = 0".into(),
-        Reach::AnyOf(r) => r,
-    };
-    let mut bind = |v: Value| {
-        values.push(v);
-        format!("${}", values.len())
-    };
-    let parts: Vec<String> = relations
-        .iter()
-        .map(|relation| match relation {
-            Relation::OwnedByAgency => {
-                format!("c.owner_agency = {}", bind(actor.agency.clone().into()))
-            }
-            Relation::LeadOfficer => format!("c.lead_officer = {}", bind(actor.user_id.into())),
-            Relation::LoggedBy => format!("c.logged_by = {}", bind(actor.user_id.into())),
-            Relation::SharedWithAgency => format!(
-                "EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.agency = {})",
-                bind(actor.agency.clone().into())
-            ),
-            // No LMAPS agendas are stored yet: none reaches.
-            Relation::OnLmapsAgenda => "1 = 0".into(),
-        })
-        .collect();
-    format!("({})", parts.join(" OR "))
 }
 
 impl Store {
@@ -224,17 +194,17 @@ impl Store {
         let conn = self.connection();
         let backend = conn.get_database_backend();
         let all: Vec<Uuid> = ids.keys().copied().collect();
+        let lmaps_since = self.lmaps_open_since(uk_day(Utc::now())).await?;
         let mut visible: Vec<AimCase> = Vec::new();
         for chunk in all.chunks(CHUNK) {
-            let mut values: Vec<Value> = chunk.iter().map(|id| (*id).into()).collect();
-            let slots: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let mut params = Params::default();
+            let slots: Vec<String> = chunk.iter().map(|id| params.bind(*id)).collect();
             let kinds: Vec<String> = CaseKind::ALL
                 .into_iter()
                 .map(|kind| {
                     let reach = access_scope::reach(actor, kind, CaseAction::View);
-                    values.push(kind.as_str().into());
-                    let k = format!("${}", values.len());
-                    let cond = reach_sql(&reach, actor, &mut values);
+                    let k = params.bind(kind.as_str());
+                    let cond = reach_condition(&reach, actor, lmaps_since, &mut params);
                     format!("(c.kind = {k} AND {cond})")
                 })
                 .collect();
@@ -245,7 +215,7 @@ impl Store {
                 slots.join(", "),
                 kinds.join(" OR ")
             );
-            for row in &conn.query_all_raw(statement(backend, &sql, values)).await? {
+            for row in &conn.query_all_raw(params.statement(backend, &sql)).await? {
                 let id: Uuid = row.try_get("", "id")?;
                 visible.push(AimCase {
                     case_id: id,
