@@ -19,6 +19,9 @@ mod m20261128_000014_plan_measures;
 mod m20261128_000015_drop_redundant_index;
 mod m20261128_000016_asb_summaries;
 mod m20261128_000017_plan_aim_link_removals;
+mod m20261128_000018_asb_latest_assessments;
+
+pub use m20261128_000018_asb_latest_assessments::LATEST_ASSESSMENTS;
 
 pub struct Migrator;
 
@@ -43,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000015_drop_redundant_index::Migration),
             Box::new(m20261128_000016_asb_summaries::Migration),
             Box::new(m20261128_000017_plan_aim_link_removals::Migration),
+            Box::new(m20261128_000018_asb_latest_assessments::Migration),
         ]
     }
 }

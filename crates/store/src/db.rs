@@ -30,6 +30,8 @@ pub struct Store {
 /// the busy timeout, so a handful of connections is enough for both.
 const POOL_SIZE: u32 = 8;
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// PostgreSQL's `random_page_cost` for Casework's connections (see `Store::connect`).
+const RANDOM_PAGE_COST: &str = "1.1";
 
 impl Store {
     /// Opens a database: `postgres://...`, `sqlite://path`, or a plain file path
@@ -46,6 +48,16 @@ impl Store {
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(30))
             .sqlx_logging(false);
+        if backend == Backend::Postgres {
+            // The planner's default cost of a random read (4, four sequential reads)
+            // is for spinning disks. Casework's tables are read from memory or SSD,
+            // where it is close to 1; at 4, PostgreSQL reads the whole of `cases` to
+            // join a few thousand ids rather than look each up by its key (LMAPS's
+            // agenda: docs/performance.md).
+            options.map_sqlx_postgres_opts(|opts| {
+                opts.options([("random_page_cost", RANDOM_PAGE_COST)])
+            });
+        }
         if backend == Backend::Sqlite {
             // Pragmas are per connection: set them on every connection the pool opens.
             options.map_sqlx_sqlite_opts(|opts| {
@@ -98,6 +110,21 @@ impl Store {
     /// Rolls back `steps` migrations (all of them when `None`).
     pub async fn migrate_down(&self, steps: Option<u32>) -> Result<(), StoreError> {
         Ok(Migrator::down(&self.db, steps).await?)
+    }
+
+    /// Reverts the applied migrations from the newest back to `name`, inclusive: a
+    /// test of one migration's `up` runs this, then `migrate_up`.
+    pub async fn migrate_back_through(&self, name: &str) -> Result<(), StoreError> {
+        let names: Vec<String> = Migrator::migrations()
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect();
+        let at = names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| StoreError::Invalid(format!("no migration named '{name}'")))?;
+        let steps = u32::try_from(names.len() - at).unwrap_or(u32::MAX);
+        self.migrate_down(Some(steps)).await
     }
 
     /// Each known migration with whether it has been applied.

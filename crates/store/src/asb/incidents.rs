@@ -225,6 +225,7 @@ impl Store {
         }
         .insert(conn)
         .await?;
+        super::latest_assessments::keep_latest_assessment(conn, case_id).await?;
         Ok(id)
     }
 }

@@ -7,6 +7,7 @@ mod cases;
 mod contact;
 mod hotspots;
 mod incidents;
+pub(crate) mod latest_assessments;
 mod repeat_victims;
 pub(crate) mod summaries;
 

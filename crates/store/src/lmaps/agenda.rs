@@ -87,15 +87,14 @@ impl Store {
             });
         };
 
-        // Gold ASB victims: the case's latest assessment is Gold.
+        // Gold ASB victims: the case's latest assessment (kept by the store) is Gold.
         let mut p = Params::default();
         let gold = p.bind(RiskTier::Gold.as_str());
         let scope = in_district(&mut p, district);
         let sql = format!(
-            "SELECT c.id AS case_id FROM asb_assessments a CROSS JOIN cases c CROSS JOIN wards w \
-             WHERE a.final_tier = {gold} AND c.id = a.case_id AND {scope} \
-               AND NOT EXISTS (SELECT 1 FROM asb_assessments b \
-                 WHERE b.case_id = a.case_id AND b.assessed_at > a.assessed_at)"
+            "SELECT c.id AS case_id FROM asb_latest_assessments a CROSS JOIN cases c \
+               CROSS JOIN wards w \
+             WHERE a.final_tier = {gold} AND c.id = a.case_id AND {scope}"
         );
         for row in rows(conn, &p, &sql).await? {
             push(
@@ -385,23 +384,33 @@ impl Store {
     }
 }
 
-/// Stores new agenda rows. PostgreSQL takes them as one JSON document per 5,000 rows
-/// and unpacks it itself: binding nine parameters a row took about 300 ms for an
-/// agenda of 9,472 items. SQLite binds parameters, 3,000 rows of 9 a statement (within
-/// its 32,766); nothing is read back.
+/// Stores new agenda rows. PostgreSQL takes them as one JSON document per
+/// `ITEMS_PER_DOCUMENT` rows, short keys and no nulls, the meeting bound once, and
+/// unpacks it itself: binding nine parameters a row took about 300 ms for an agenda of
+/// 9,472 items, and each statement over about 16 KB can wait 40 ms on the driver's
+/// socket (docs/architecture.md, "PostgreSQL"), so the fewer the better. SQLite binds
+/// parameters, 3,000 rows of 9 a statement (within its 32,766); nothing is read back.
 async fn insert_items(
     conn: &impl ConnectionTrait,
     rows: Vec<lmaps_agenda_item::Model>,
 ) -> Result<(), StoreError> {
     if conn.get_database_backend() == DbBackend::Postgres {
-        for chunk in rows.chunks(5000) {
+        for chunk in rows.chunks(ITEMS_PER_DOCUMENT) {
+            let Some(meeting) = chunk.first().map(|row| row.meeting_id) else {
+                continue;
+            };
+            if chunk.iter().any(|row| row.meeting_id != meeting) {
+                return Err(StoreError::Invalid(
+                    "agenda items of several meetings in one write".into(),
+                ));
+            }
             let document =
                 serde_json::to_string(&chunk.iter().map(ItemRow::from).collect::<Vec<_>>())
                     .map_err(|e| StoreError::Invalid(format!("agenda items: {e}")))?;
             conn.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 ITEMS_FROM_JSON,
-                [document.into()],
+                [document.into(), meeting.into()],
             ))
             .await?;
         }
@@ -431,33 +440,43 @@ async fn insert_items(
     Ok(())
 }
 
+/// Agenda rows per JSON document on PostgreSQL: a meeting's whole agenda, however
+/// long this bench makes it, in one statement (about 90 bytes a row).
+const ITEMS_PER_DOCUMENT: usize = 20_000;
+
+/// Every row of one document is for the meeting bound as `$2`.
 const ITEMS_FROM_JSON: &str = "INSERT INTO lmaps_agenda_items \
     (meeting_id, case_id, reasons, choice, choice_reason, chosen_by, chosen_at, on_agenda, \
      \"position\") \
-    SELECT meeting_id, case_id, reasons, choice, choice_reason, chosen_by, chosen_at, \
-     on_agenda, \"position\" \
-    FROM json_to_recordset($1::json) AS r(meeting_id uuid, case_id uuid, reasons text, \
-     choice text, choice_reason text, chosen_by uuid, chosen_at timestamptz, \
-     on_agenda boolean, \"position\" integer)";
+    SELECT $2::uuid, r.c, r.r, r.ch, r.cr, r.cb, r.ca, r.o, r.p \
+    FROM json_to_recordset($1::json) AS r(c uuid, r text, ch text, cr text, cb uuid, \
+     ca timestamptz, o boolean, p integer)";
 
-/// An agenda row as the JSON document names its columns.
+/// An agenda row as the JSON document carries it: short keys, nulls left out (a
+/// missing key reads as NULL).
 #[derive(Serialize)]
 struct ItemRow<'a> {
-    meeting_id: Uuid,
+    #[serde(rename = "c")]
     case_id: Uuid,
+    #[serde(rename = "r")]
     reasons: &'a str,
+    #[serde(rename = "ch", skip_serializing_if = "Option::is_none")]
     choice: Option<&'a str>,
+    #[serde(rename = "cr", skip_serializing_if = "Option::is_none")]
     choice_reason: Option<&'a str>,
+    #[serde(rename = "cb", skip_serializing_if = "Option::is_none")]
     chosen_by: Option<Uuid>,
+    #[serde(rename = "ca", skip_serializing_if = "Option::is_none")]
     chosen_at: Option<DateTime<Utc>>,
+    #[serde(rename = "o")]
     on_agenda: bool,
+    #[serde(rename = "p")]
     position: i32,
 }
 
 impl<'a> From<&'a lmaps_agenda_item::Model> for ItemRow<'a> {
     fn from(row: &'a lmaps_agenda_item::Model) -> Self {
         ItemRow {
-            meeting_id: row.meeting_id,
             case_id: row.case_id,
             reasons: &row.reasons,
             choice: row.choice.as_deref(),

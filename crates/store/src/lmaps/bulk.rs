@@ -340,6 +340,7 @@ impl Store {
             }
         }
         l.flush(&txn).await?;
+        crate::asb::latest_assessments::keep_all_latest_assessments(&txn).await?;
         txn.commit().await?;
         Ok(load)
     }

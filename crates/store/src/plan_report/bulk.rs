@@ -204,6 +204,7 @@ impl Store {
                 .exec_without_returning(&txn)
                 .await?;
         }
+        crate::asb::latest_assessments::keep_all_latest_assessments(&txn).await?;
         txn.commit().await?;
         Ok(())
     }
