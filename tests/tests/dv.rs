@@ -2,9 +2,11 @@
 //! judgement, the MARAC reasons including a repeat, referrals, measures), bad input
 //! refused field by field with nothing stored, the restriction (a housing officer
 //! without a share is told nothing; after a share they read the case, and the share is
-//! in the audit log), the access matrix's domestic abuse rows, and the pages.
+//! in the audit log), the access matrix's domestic abuse rows, the pages, and an
+//! action set on a case naming an active officer of the action's agency.
 
 use casework_store::dv::NewDvCase;
+use casework_store::users::NewUser;
 use casework_tests::http::{json_of, page, post, read, refused, store_of, submit};
 use casework_tests::matrix::{HttpMatrix, Setup, refusals_audited};
 use casework_tests::{TestApp, each_app};
@@ -979,6 +981,117 @@ async fn a_specialist_works_a_case_through_the_pages() {
         assert_eq!(status, 404, "an analyst never sees the case");
         let admin = app.sign_in("demo.admin").await;
         assert_eq!(page(&admin, &app, "/dv/measures").await.0, 403);
+    })
+    .await;
+}
+
+/// An action set on a case names its officer as LMAPS minutes do: an active user of
+/// the action's agency. Another agency's officer, a disabled one, or an id naming
+/// nobody is refused on `officer`, with one answer for all three, and nothing is
+/// stored; the agency's own active officer is taken.
+#[tokio::test]
+async fn a_case_action_names_an_active_officer_of_its_agency_or_nothing_is_stored() {
+    each_app(|app| async move {
+        let specialist = app.api_token("dv.specialist").await;
+        let victim = create_person(&app, &specialist, "Olive", "Chain").await;
+        let opened = open_case(&app, &specialist, &victim, None).await;
+        let id = opened["id"].as_str().expect("id");
+        let path = format!("/api/v1/cases/{id}/actions");
+        let store = store_of(&app).await;
+        let mut demo = Vec::new();
+        for name in ["police.officer", "housing.officer"] {
+            demo.push(
+                store
+                    .user_by_username(name)
+                    .await
+                    .expect("read")
+                    .expect(name),
+            );
+        }
+        let (police, housing) = (&demo[0], &demo[1]);
+        let left = store
+            .create_user(
+                store.connection(),
+                NewUser {
+                    username: "police.leaver".into(),
+                    display_name: "Left the force".into(),
+                    agency: police.agency.clone(),
+                    roles: police.roles.clone(),
+                    password_hash: police.password_hash.clone(),
+                    must_change_password: false,
+                },
+            )
+            .await
+            .expect("user");
+        store
+            .set_user_disabled(store.connection(), left.id, true)
+            .await
+            .expect("disabled");
+        let today = day_ago(0);
+        let action = |officer: String, description: &str| {
+            json!({"description": description, "agency": police.agency.clone(),
+                   "officer": officer, "due_on": today.clone()})
+        };
+        let mut messages = Vec::new();
+        for officer in [housing.id, left.id, Uuid::new_v4()] {
+            let response = post(
+                &app,
+                &specialist,
+                &path,
+                action(officer.to_string(), "Fit a door chain"),
+            )
+            .await;
+            assert_eq!(response.status(), 422, "{officer}");
+            let problem: Value = response.json().await.expect("problem");
+            assert_eq!(problem["errors"][0]["field"], "officer", "{problem}");
+            assert_eq!(
+                problem["errors"].as_array().map(Vec::len),
+                Some(1),
+                "{problem}"
+            );
+            messages.push(problem["errors"][0]["message"].clone());
+        }
+        assert!(messages.iter().all(|m| *m == messages[0]), "{messages:?}");
+        // With other faults, each is named in the form's order.
+        assert_eq!(
+            refused(
+                post(
+                    &app,
+                    &specialist,
+                    &path,
+                    action(housing.id.to_string(), " ")
+                )
+                .await
+            )
+            .await,
+            ["description", "officer"]
+        );
+        let listed = json_of(
+            read(&app, &specialist, "/api/v1/actions?status=all").await,
+            200,
+        )
+        .await;
+        assert_eq!(listed["total"], 0, "nothing stored: {listed}");
+
+        let made = json_of(
+            post(
+                &app,
+                &specialist,
+                &path,
+                action(police.id.to_string(), "Fit a door chain"),
+            )
+            .await,
+            201,
+        )
+        .await;
+        assert_eq!(made["officer"], police.id.to_string());
+        assert_eq!(made["case_id"], id);
+        let listed = json_of(
+            read(&app, &specialist, "/api/v1/actions?status=all").await,
+            200,
+        )
+        .await;
+        assert_eq!(listed["total"], 1, "{listed}");
     })
     .await;
 }

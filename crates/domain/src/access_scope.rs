@@ -111,6 +111,13 @@ fn facts_with(actor: &Actor, kind: CaseKind, holding: &[Relation]) -> CaseFacts 
     }
 }
 
+/// Whether a list of cases of `kind` has anything to show the actor: they may open
+/// some case of the kind by some relation (an LMAPS member: the cases on their
+/// agency's open agendas). Lists answer "nothing here" otherwise.
+pub fn may_list(actor: &Actor, kind: CaseKind) -> bool {
+    !reach(actor, kind, CaseAction::View).is_nothing()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +205,19 @@ mod tests {
             reach(&actor(&[Role::Iom]), CaseKind::Iom, CaseAction::View),
             Reach::Every
         );
+    }
+
+    #[test]
+    fn lists_are_for_those_who_may_open_some_case_of_the_kind() {
+        for kind in [CaseKind::DomesticAbuse, CaseKind::Iom] {
+            assert!(may_list(&actor(&[Role::Lmaps]), kind), "{kind:?}");
+            assert!(!may_list(&actor(&[Role::Analyst]), kind), "{kind:?}");
+        }
+        assert!(may_list(&actor(&[Role::Iom]), CaseKind::Iom));
+        assert!(may_list(
+            &actor(&[Role::DvSpecialist]),
+            CaseKind::DomesticAbuse
+        ));
     }
 
     #[test]

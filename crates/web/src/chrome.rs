@@ -44,7 +44,7 @@ impl Chrome {
                 label: "ASB hotspots",
             });
         }
-        if access::works_kind(&actor, CaseKind::DomesticAbuse) {
+        if casework_domain::access_scope::may_list(&actor, CaseKind::DomesticAbuse) {
             nav.push(NavItem {
                 href: "/dv/cases",
                 label: "Domestic abuse",
@@ -55,7 +55,7 @@ impl Chrome {
                 label: "DV measures",
             });
         }
-        if casework_domain::iom::may_manage_cohort(&actor) {
+        if casework_domain::access_scope::may_list(&actor, CaseKind::Iom) {
             nav.push(NavItem {
                 href: "/iom",
                 label: "IOM cohort",

@@ -5,7 +5,8 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use casework_domain::FieldError;
-use casework_domain::access::{self, Actor, CaseAction, CaseKind, Decision};
+use casework_domain::access::{Actor, CaseAction, CaseKind};
+use casework_domain::access_scope;
 use casework_domain::dv::{DashLevel, MaracRule};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -19,9 +20,8 @@ use super::{
     DvCase, DvCaseLine, NewDvCase, PersonDvCase, level, to_assessment, to_incident, to_referral,
 };
 use crate::cases::{Case, MAX_TEXT, NewCaseRow, OPEN, insert_case, to_case};
-use crate::entities::{
-    case, case_share, dv_assessment, dv_case, dv_incident, marac_referral, person, ward,
-};
+use crate::entities::{case, dv_assessment, dv_case, dv_incident, marac_referral, person, ward};
+use crate::reach::{Params, reach_condition};
 use crate::{Store, StoreError};
 
 const KIND: CaseKind = CaseKind::DomesticAbuse;
@@ -181,41 +181,37 @@ impl Store {
     }
 
     /// The open domestic abuse cases `actor` may open, newest first, each with its
-    /// victim, level, latest incident and the MARAC decision as of `today` (eight
-    /// queries, however many cases). Candidates are those of the actor's agency, shared
-    /// with it, or led or logged by the actor; `domain::access` decides which of them
-    /// the actor may see.
+    /// victim, level, latest incident and the MARAC decision as of `today` (nine
+    /// queries, however many cases). The cases are those within the policy's reach
+    /// (`access_scope::reach`) written as SQL: owned, led, logged or shared as the
+    /// actor's roles allow, or on the agenda of an LMAPS meeting still open `today` to
+    /// which the actor's agency is invited. The reach is `access::decide`'s own answer,
+    /// and these cases need no fact SQL cannot give, so no case is asked about again.
     pub async fn open_dv_cases_for(
         &self,
         actor: &Actor,
         rule: &MaracRule,
         today: NaiveDate,
     ) -> Result<Vec<DvCaseLine>, StoreError> {
+        let reach = access_scope::reach(actor, KIND, CaseAction::View);
+        if reach.is_nothing() {
+            return Ok(Vec::new());
+        }
         let conn = self.connection();
-        let shared_with_agency = Query::select()
-            .column(case_share::Column::CaseId)
-            .from(case_share::Entity)
-            .and_where(Expr::col(case_share::Column::Agency).eq(actor.agency.as_str()))
-            .to_owned();
+        let lmaps_since = self.lmaps_open_since(today).await?;
+        let mut params = Params::default();
+        let kind = params.bind(KIND.as_str());
+        let open = params.bind(OPEN);
+        let may_view = reach_condition(&reach, actor, lmaps_since, &mut params);
+        let sql = format!(
+            "SELECT c.* FROM cases c WHERE c.kind = {kind} AND c.status = {open} \
+               AND {may_view} ORDER BY c.opened_at DESC, c.id DESC"
+        );
         let rows = case::Entity::find()
-            .filter(case::Column::Kind.eq(KIND.as_str()))
-            .filter(case::Column::Status.eq(OPEN))
-            .filter(
-                Condition::any()
-                    .add(case::Column::OwnerAgency.eq(actor.agency.as_str()))
-                    .add(case::Column::LeadOfficer.eq(actor.user_id))
-                    .add(case::Column::LoggedBy.eq(actor.user_id))
-                    .add(case::Column::Id.in_subquery(shared_with_agency)),
-            )
-            .order_by_desc(case::Column::OpenedAt)
-            .order_by_desc(case::Column::Id)
+            .from_raw_sql(params.statement(conn.get_database_backend(), &sql))
             .all(conn)
             .await?;
         let cases = self.with_shares(conn, rows).await?;
-        let cases: Vec<Case> = cases
-            .into_iter()
-            .filter(|c| access::decide(actor, CaseAction::View, &c.facts()) == Decision::Allow)
-            .collect();
         if cases.is_empty() {
             return Ok(Vec::new());
         }

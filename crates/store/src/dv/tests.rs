@@ -402,3 +402,119 @@ async fn dv_cases_victims_and_measures_on_both_databases() {
     })
     .await;
 }
+
+/// The list's filter in SQL and `access::decide` agree, LMAPS agendas included: each
+/// actor's list holds exactly the open cases `decide` lets them view, with the facts
+/// `Store::case_facts_on` gives for the day.
+#[tokio::test]
+async fn the_open_cases_are_what_decide_allows_agendas_included() {
+    use casework_domain::access::{CaseAction, Decision, decide};
+    use casework_domain::lmaps::NewMeeting;
+
+    crate::testing::each_database(|store| async move {
+        store.load_reference_data().await.expect("reference");
+        let police = "cumbria-constabulary";
+        let specialist =
+            officer(&store, "spec", police, &[Role::Officer, Role::DvSpecialist]).await;
+        let constable = officer(&store, "constable", police, &[Role::Officer]).await;
+        let housing = officer(&store, "housing", "derwent-solway-ha", &[Role::Officer]).await;
+        let housing_lmaps =
+            officer(&store, "housing.lmaps", "derwent-solway-ha", &[Role::Lmaps]).await;
+        let fire_lmaps = officer(&store, "fire.lmaps", "cumbria-fire-rescue", &[Role::Lmaps]).await;
+        let chair = officer(
+            &store,
+            "chair",
+            "copeland-bc",
+            &[Role::Lmaps, Role::Officer],
+        )
+        .await;
+        let analyst = officer(&store, "analyst", "west-cumbria-csp", &[Role::Analyst]).await;
+        let mut cases = Vec::new();
+        for name in ["Own", "Shared", "Agenda", "Closed"] {
+            let victim = person(&store, &specialist, name).await;
+            cases.push(open(&store, &specialist, victim, None, "harbour").await);
+        }
+        let (shared, on_agenda, closed) = (cases[1], cases[2], cases[3]);
+        let now = Utc::now();
+        store
+            .share_case(
+                store.connection(),
+                shared,
+                "derwent-solway-ha",
+                "MARAC",
+                specialist.user_id,
+                now,
+            )
+            .await
+            .expect("share");
+        store
+            .close_case(store.connection(), closed, "Moved away", now)
+            .await
+            .expect("close");
+        let today = uk_day(now);
+        let meeting = store
+            .create_lmaps_meeting(
+                store.connection(),
+                &NewMeeting {
+                    district: "copeland".into(),
+                    held_on: today,
+                    invited_agencies: BTreeSet::from(["derwent-solway-ha".to_string()]),
+                },
+                chair.user_id,
+                now,
+            )
+            .await
+            .expect("meeting");
+        for case in [on_agenda, closed] {
+            store
+                .choose_lmaps_item(
+                    store.connection(),
+                    meeting.id,
+                    case,
+                    crate::lmaps::ADDED,
+                    None,
+                    chair.user_id,
+                    now,
+                )
+                .await
+                .expect("on the agenda");
+        }
+        let rule = MaracRule::from_settings(&Settings::default());
+        for (actor, sees) in [
+            (&specialist, 3),
+            (&constable, 0),
+            (&housing, 1),
+            (&housing_lmaps, 1),
+            (&fire_lmaps, 0),
+            (&chair, 0),
+            (&analyst, 0),
+        ] {
+            let mut expected = BTreeSet::new();
+            for case in &cases[..3] {
+                let facts = store
+                    .case_facts_on(*case, today)
+                    .await
+                    .expect("facts")
+                    .expect("case");
+                if decide(actor, CaseAction::View, &facts) == Decision::Allow {
+                    expected.insert(*case);
+                }
+            }
+            let listed: BTreeSet<Uuid> = store
+                .open_dv_cases_for(actor, &rule, today)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|l| l.case.id)
+                .collect();
+            assert_eq!(listed, expected, "{}", actor.agency);
+            assert_eq!(listed.len(), sees, "{:?}", actor.roles);
+        }
+        let agenda_reader = store
+            .open_dv_cases_for(&housing_lmaps, &rule, today)
+            .await
+            .expect("list");
+        assert_eq!(agenda_reader[0].case.id, on_agenda);
+    })
+    .await;
+}

@@ -1,10 +1,13 @@
-//! The cohort board: active members with their current tier, open needs and latest
-//! offence, filtered by district, lead offender manager, placement or outreach worker.
-//! The caller still asks the access policy about each line before showing it.
+//! The cohort board: the active members a viewer may open, with their current tier,
+//! open needs and latest offence, filtered by district, lead offender manager,
+//! placement or outreach worker. Which members are on it is the access policy's reach,
+//! in SQL; each line carries its case's facts (with the LMAPS agencies) for what the
+//! viewer is shown of it (`MemberView`).
 
 use std::collections::{BTreeMap, HashMap};
 
-use casework_domain::access::CaseKind;
+use casework_domain::access::{Actor, CaseAction, CaseFacts, CaseKind};
+use casework_domain::access_scope;
 use casework_domain::iom::{NeedStatus, Pathway, Tier};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -14,6 +17,7 @@ use super::{invalid, to_tier};
 use crate::cases::{Case, OPEN, Share, to_case};
 use crate::entities::{case, case_share, iom_membership, iom_need, iom_tier_change, ward};
 use crate::people::Person;
+use crate::reach::{Params, reach_condition};
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,6 +32,9 @@ pub struct BoardFilter {
 #[derive(Debug, Clone)]
 pub struct BoardLine {
     pub case: Case,
+    /// What the access policy needs about the case, with the agencies of the open
+    /// LMAPS meetings whose agendas hold it.
+    pub facts: CaseFacts,
     pub person: Option<Person>,
     pub entered_on: NaiveDate,
     pub tier: Tier,
@@ -40,19 +47,38 @@ pub struct BoardLine {
 }
 
 impl Store {
-    /// Active members matching the filter, red tier first, then by entry.
+    /// The active members `actor` may open (`access_scope::reach`, with LMAPS agendas
+    /// open `today`) matching the filter, red tier first, then by entry: one query for
+    /// the members, then a few per 500 of them for their shares, tiers, needs, people,
+    /// offences and agendas.
     pub async fn iom_board(
         &self,
         conn: &impl ConnectionTrait,
+        actor: &Actor,
         filter: &BoardFilter,
+        today: NaiveDate,
     ) -> Result<Vec<BoardLine>, StoreError> {
-        let mut cases = case::Entity::find()
-            .filter(case::Column::Kind.eq(CaseKind::Iom.as_str()))
-            .filter(case::Column::Status.eq(OPEN));
-        if let Some(manager) = filter.manager {
-            cases = cases.filter(case::Column::LeadOfficer.eq(manager));
+        let reach = access_scope::reach(actor, CaseKind::Iom, CaseAction::View);
+        if reach.is_nothing() {
+            return Ok(Vec::new());
         }
-        let cases = cases.all(conn).await?;
+        let lmaps_since = self.lmaps_open_since(today).await?;
+        let mut params = Params::default();
+        let kind = params.bind(CaseKind::Iom.as_str());
+        let open = params.bind(OPEN);
+        let manager = match filter.manager {
+            Some(manager) => format!(" AND c.lead_officer = {}", params.bind(manager)),
+            None => String::new(),
+        };
+        let may_view = reach_condition(&reach, actor, lmaps_since, &mut params);
+        let sql = format!(
+            "SELECT c.* FROM cases c WHERE c.kind = {kind} AND c.status = {open}{manager} \
+               AND {may_view}"
+        );
+        let cases = case::Entity::find()
+            .from_raw_sql(params.statement(conn.get_database_backend(), &sql))
+            .all(conn)
+            .await?;
         let wards: HashMap<String, String> = ward::Entity::find()
             .all(conn)
             .await?
@@ -113,6 +139,7 @@ impl Store {
                 }
             }
         }
+        let mut agendas = self.lmaps_agencies_of(conn, &ids, lmaps_since).await?;
         let people_ids: Vec<Uuid> = cases.iter().map(|c| c.subject_person_id).collect();
         let people = self.people_by_id(conn, &people_ids).await?;
         let latest = self.latest_offences(conn, &people_ids).await?;
@@ -144,8 +171,15 @@ impl Store {
             let person = people.get(&row.subject_person_id).cloned();
             let latest_offence = latest.get(&row.subject_person_id).cloned();
             let case_shares = shares.remove(&row.id).unwrap_or_default();
+            let lmaps_agencies = agendas.remove(&row.id).unwrap_or_default();
+            let case = to_case(row, case_shares)?;
+            let facts = CaseFacts {
+                lmaps_agencies,
+                ..case.facts()
+            };
             lines.push(BoardLine {
-                case: to_case(row, case_shares)?,
+                case,
+                facts,
                 person,
                 entered_on: member.entered_on,
                 tier,

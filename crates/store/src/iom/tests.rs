@@ -258,7 +258,12 @@ async fn memberships_needs_referrals_and_offences_on_both_databases() {
             .await
             .expect("status");
         let board = store
-            .iom_board(store.connection(), &super::BoardFilter::default())
+            .iom_board(
+                store.connection(),
+                &team,
+                &super::BoardFilter::default(),
+                d(2012, 6, 30),
+            )
             .await
             .expect("board");
         // A's memberships are both over: only B is active.
@@ -266,6 +271,19 @@ async fn memberships_needs_referrals_and_offences_on_both_databases() {
         let b_line = board.iter().find(|l| l.case.id == b_case).expect("b");
         assert_eq!(b_line.open_needs.len(), 1);
         assert_eq!(b_line.case.shares.len(), 1);
+        assert_eq!(b_line.facts, facts);
+        // Housing's board holds the member referred to it, as the policy decides.
+        let housing_board = store
+            .iom_board(
+                store.connection(),
+                &housing,
+                &super::BoardFilter::default(),
+                d(2012, 6, 30),
+            )
+            .await
+            .expect("board");
+        let ids: Vec<Uuid> = housing_board.iter().map(|l| l.case.id).collect();
+        assert_eq!(ids, [b_case]);
 
         // Offences. A counts from the first entry (1 May 2012): before 2011-05-02..
         // 2012-05-01, after 2012-05-02..2013-05-01. B from 1 June 2012.

@@ -11,8 +11,8 @@ use casework_audit::AuditAction;
 use casework_domain::FieldError;
 use casework_domain::access::CaseAction;
 use casework_domain::actions::{
-    ActionInput, ActionSource, ActionView, check_action, check_complete, may_complete,
-    may_read_actions_of,
+    ActionInput, ActionSource, ActionView, Officer, check_action, check_complete, check_officer,
+    may_complete, may_read_actions_of,
 };
 use casework_domain::calendar::uk_day;
 use casework_store::actions::{ActionFilter, ActionRecord, NewActionRow};
@@ -103,7 +103,7 @@ pub struct CaseActionForm {
     /// Agency code.
     #[serde(default)]
     pub agency: String,
-    /// A user id; blank for the agency as a whole.
+    /// The id of an active user of `agency`; blank for the agency as a whole.
     pub officer: Option<String>,
     /// `YYYY-MM-DD`, today or later.
     #[serde(default)]
@@ -135,10 +135,20 @@ pub(crate) async fn add_to_case(
         officer: form.officer.as_deref(),
         due_on,
     };
-    let new = match check_action(&input, "", &agencies, today()) {
-        Ok(new) if errors.is_empty() => new,
-        Ok(_) => return Err(AppError::Invalid(errors)),
-        Err(more) => {
+    let checked = check_action(&input, "", &agencies, today());
+    let officer = officer_refused(state, form, &agencies).await?;
+    let new = match checked {
+        Ok(new) if errors.is_empty() && officer.is_none() => new,
+        checked => {
+            let mut more = checked.err().unwrap_or_default();
+            if let Some(e) = officer {
+                // In the form's order, as the minutes name it: before the due day.
+                let at = more
+                    .iter()
+                    .position(|x| x.field == "due_on")
+                    .unwrap_or(more.len());
+                more.insert(at, e);
+            }
             for e in more {
                 if !errors.iter().any(|x| x.field == e.field) {
                     errors.push(e);
@@ -178,6 +188,36 @@ pub(crate) async fn add_to_case(
         }));
     commit_with(txn, vec![event]).await?;
     Ok(record)
+}
+
+/// The refusal of the officer a case action names, if any: as in LMAPS minutes, the
+/// officer must be an active user of the action's agency (`check_officer`). Looked up
+/// only when the officer is an id and the agency one of ours; a bad one is named
+/// already by `check_action`.
+async fn officer_refused(
+    state: &AppState,
+    form: &CaseActionForm,
+    agencies: &[String],
+) -> Result<Option<FieldError>, AppError> {
+    let typed = form.officer.as_deref().map(str::trim).unwrap_or_default();
+    let agency = form.agency.trim();
+    let Ok(id) = Uuid::parse_str(typed) else {
+        return Ok(None);
+    };
+    if !agencies.iter().any(|a| a == agency) {
+        return Ok(None);
+    }
+    let found = state.store.user_by_id(id).await?.map(as_officer);
+    Ok(check_officer(found.as_ref(), agency, "officer").err())
+}
+
+/// A user as the officer rule sees them: id, agency, and whether still active.
+pub(crate) fn as_officer(user: casework_store::users::User) -> Officer {
+    Officer {
+        id: user.id,
+        agency: user.agency,
+        active: !user.disabled,
+    }
 }
 
 /// Completes an action: who and when are recorded, once. An action the actor may

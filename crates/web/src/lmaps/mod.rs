@@ -420,11 +420,7 @@ async fn officer_named(
             Err(_) => None,
         },
     };
-    Ok(user.map(|u| Officer {
-        id: u.id,
-        agency: u.agency,
-        active: !u.disabled,
-    }))
+    Ok(user.map(crate::actions::as_officer))
 }
 
 /// Records an item's minutes (or a correction once approved), its actions and the

@@ -14,6 +14,7 @@ use axum::{Form, Router};
 use casework_audit::AuditAction;
 use casework_domain::FieldError;
 use casework_domain::access::{self, CaseAction, CaseKind};
+use casework_domain::access_scope;
 use casework_domain::calendar::{uk_date, uk_day};
 use casework_domain::dv::{DashLevel, MaracRule, ReportedBy};
 use casework_store::dv::DvCaseLine;
@@ -111,6 +112,17 @@ fn works_dv(current: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
+/// Refuses, as if nothing were there, those the policy lets open no domestic abuse
+/// case at all (`access_scope::reach`): the lists are for those who work the cases and
+/// for LMAPS members, whose agency's open meetings may have a case on the agenda.
+fn may_list(current: &CurrentUser) -> Result<(), AppError> {
+    if access_scope::may_list(&current.actor(), CaseKind::DomesticAbuse) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// One option of a radio group, and whether it is chosen.
 pub struct Choice {
     pub code: &'static str,
@@ -127,6 +139,8 @@ struct ListPage {
     lines: Vec<ListLine>,
     needing: usize,
     may_see_counts: bool,
+    /// Whether the actor opens cases (an LMAPS member only reads agenda cases).
+    may_open: bool,
 }
 
 struct ListLine {
@@ -200,7 +214,7 @@ fn list_line(line: DvCaseLine) -> ListLine {
 }
 
 async fn list(State(state): State<AppState>, current: CurrentUser) -> Result<ListPage, HtmlError> {
-    works_dv(&current)?;
+    may_list(&current)?;
     let lines = open_lines(&state, &current, false).await?;
     let needing = lines.iter().filter(|l| l.marac.required).count();
     Ok(ListPage {
@@ -208,6 +222,7 @@ async fn list(State(state): State<AppState>, current: CurrentUser) -> Result<Lis
         lines: lines.into_iter().map(list_line).collect(),
         needing,
         may_see_counts: access::may_see_counts(&current.actor()),
+        may_open: access::works_kind(&current.actor(), CaseKind::DomesticAbuse),
     })
 }
 
@@ -222,7 +237,7 @@ async fn needing_referral(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<NeedingPage, HtmlError> {
-    works_dv(&current)?;
+    may_list(&current)?;
     let lines = open_lines(&state, &current, true).await?;
     Ok(NeedingPage {
         chrome: Chrome::for_user(&current),
