@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod lmaps;
 pub mod matrix;
 
 use std::io::{BufRead, BufReader};

@@ -9,16 +9,11 @@
 
 use casework_store::users::NewUser;
 use casework_tests::http::{json_of, page, post, read, refused, store_of, submit};
+use casework_tests::lmaps::{day, meeting};
 use casework_tests::matrix::refusals_audited;
 use casework_tests::{TestApp, each_app};
 use chrono::{Duration, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
-
-fn day(offset: i64) -> String {
-    (Utc::now().date_naive() + Duration::days(offset))
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 fn ago(days: i64) -> String {
     (Utc::now() - Duration::days(days)).to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -139,22 +134,6 @@ async fn lmaps_member(app: &TestApp, username: &str, agency: &str) -> String {
         .await
         .expect("user");
     app.api_token(username).await
-}
-
-async fn meeting(app: &TestApp, chair: &str, held_on: &str, invited: &[&str]) -> String {
-    let created = json_of(
-        post(
-            app,
-            chair,
-            "/api/v1/lmaps/meetings",
-            json!({"district": "copeland", "held_on": held_on, "invited_agencies": invited}),
-        )
-        .await,
-        201,
-    )
-    .await;
-    assert_eq!(created["status"], "planned");
-    created["id"].as_str().expect("id").to_string()
 }
 
 async fn agenda(app: &TestApp, token: &str, meeting: &str) -> Value {

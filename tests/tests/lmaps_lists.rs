@@ -6,19 +6,13 @@
 
 use casework_store::users::NewUser;
 use casework_tests::http::{json_of, page, post, store_of};
+use casework_tests::lmaps::{day, meeting};
 use casework_tests::{TestApp, each_app};
-use chrono::{Duration, Utc};
 use serde_json::json;
 
 /// The partnership that runs LMAPS: a domestic abuse case shared with it is proposed
 /// for the next meeting's agenda (`casework_domain::lmaps::LMAPS_SHARE_AGENCY`).
 const LMAPS_SHARE_AGENCY: &str = "west-cumbria-csp";
-
-fn day(offset: i64) -> String {
-    (Utc::now().date_naive() + Duration::days(offset))
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 /// A new user of `agency` holding the roles of these demo accounts together, signing
 /// in with the demo password.
@@ -60,22 +54,6 @@ async fn user_like(app: &TestApp, username: &str, agency: &str, like: &[(&str, O
 async fn lmaps_member(app: &TestApp, username: &str, agency: &str) -> reqwest::Client {
     user_like(app, username, agency, &[("lmaps.chair", Some("lmaps"))]).await;
     app.sign_in(username).await
-}
-
-/// A Copeland meeting on `held_on` for the invited agencies, made by `chair`.
-async fn meeting(app: &TestApp, chair: &str, held_on: &str, invited: &[&str]) -> String {
-    let created = json_of(
-        post(
-            app,
-            chair,
-            "/api/v1/lmaps/meetings",
-            json!({"district": "copeland", "held_on": held_on, "invited_agencies": invited}),
-        )
-        .await,
-        201,
-    )
-    .await;
-    created["id"].as_str().expect("id").to_string()
 }
 
 async fn person(app: &TestApp, token: &str, forename: &str, surname: &str) -> String {
