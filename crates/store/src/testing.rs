@@ -139,6 +139,30 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// A user for a test, named `username` (also their display name), of `agency`, with
+/// these roles; they never sign in (no real password hash).
+pub async fn test_user(
+    store: &Store,
+    username: &str,
+    agency: &str,
+    roles: &[casework_domain::roles::Role],
+) -> crate::users::User {
+    store
+        .create_user(
+            store.connection(),
+            crate::users::NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                agency: agency.into(),
+                roles: roles.iter().copied().collect(),
+                password_hash: "x".into(),
+                must_change_password: false,
+            },
+        )
+        .await
+        .expect("a test user")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -57,7 +57,6 @@ mod tests {
     use crate::Store;
     use crate::plan_report::BulkAsbCase;
     use crate::testing::each_database;
-    use crate::users::NewUser;
 
     fn assessment(tier: RiskTier) -> Assessment {
         Assessment {
@@ -99,20 +98,13 @@ mod tests {
     async fn the_latest_assessment_is_kept_on_write_and_filled_by_the_migration() {
         each_database(|store| async move {
             store.load_reference_data().await.expect("reference");
-            let user = store
-                .create_user(
-                    store.connection(),
-                    NewUser {
-                        username: "assessor".into(),
-                        display_name: "Assessor".into(),
-                        agency: "cumbria-constabulary".into(),
-                        roles: [Role::Officer].into_iter().collect(),
-                        password_hash: "x".into(),
-                        must_change_password: false,
-                    },
-                )
-                .await
-                .expect("user");
+            let user = crate::testing::test_user(
+                &store,
+                "assessor",
+                "cumbria-constabulary",
+                &[Role::Officer],
+            )
+            .await;
             let start = Utc
                 .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
                 .single()

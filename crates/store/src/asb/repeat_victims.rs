@@ -296,7 +296,7 @@ mod tests {
     use super::*;
     use crate::asb::NewAsbCase;
     use crate::people::{Creator, Person};
-    use crate::users::{NewUser, User};
+    use crate::users::User;
 
     fn contact() -> casework_domain::asb::ContactStandard {
         casework_domain::asb::ContactStandard::from_settings(
@@ -310,20 +310,7 @@ mod tests {
     };
 
     async fn user(store: &Store, username: &str, agency: &str, role: Role) -> User {
-        store
-            .create_user(
-                store.connection(),
-                NewUser {
-                    username: username.into(),
-                    display_name: username.into(),
-                    agency: agency.into(),
-                    roles: [role].into(),
-                    password_hash: "x".into(),
-                    must_change_password: false,
-                },
-            )
-            .await
-            .expect("user")
+        crate::testing::test_user(store, username, agency, &[role]).await
     }
 
     async fn person(store: &Store, by: &User, forename: &str, surname: &str) -> Person {

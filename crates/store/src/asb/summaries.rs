@@ -134,7 +134,6 @@ mod tests {
     use crate::Store;
     use crate::plan_report::{BulkAsbCase, BulkAsbIncident};
     use crate::testing::each_database;
-    use crate::users::NewUser;
 
     use super::*;
 
@@ -192,20 +191,13 @@ mod tests {
     async fn the_migration_fills_the_summaries_as_the_write_path_keeps_them() {
         each_database(|store| async move {
             store.load_reference_data().await.expect("reference");
-            let user = store
-                .create_user(
-                    store.connection(),
-                    NewUser {
-                        username: "loader".into(),
-                        display_name: "Loader".into(),
-                        agency: "cumbria-constabulary".into(),
-                        roles: [Role::Officer].into_iter().collect(),
-                        password_hash: "x".into(),
-                        must_change_password: false,
-                    },
-                )
-                .await
-                .expect("user");
+            let user = crate::testing::test_user(
+                &store,
+                "loader",
+                "cumbria-constabulary",
+                &[Role::Officer],
+            )
+            .await;
             let start = Utc
                 .with_ymd_and_hms(2012, 3, 20, 22, 30, 0)
                 .single()

@@ -19,7 +19,6 @@ use uuid::Uuid;
 use super::{NewDvCase, dash_instrument};
 use crate::Store;
 use crate::people::Creator;
-use crate::users::NewUser;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
@@ -31,20 +30,7 @@ fn noon(day: NaiveDate) -> DateTime<Utc> {
 }
 
 async fn officer(store: &Store, username: &str, agency: &str, roles: &[Role]) -> Actor {
-    let user = store
-        .create_user(
-            store.connection(),
-            NewUser {
-                username: username.into(),
-                display_name: username.into(),
-                agency: agency.into(),
-                roles: roles.iter().copied().collect(),
-                password_hash: "x".into(),
-                must_change_password: false,
-            },
-        )
-        .await
-        .expect("user");
+    let user = crate::testing::test_user(store, username, agency, roles).await;
     Actor {
         user_id: user.id,
         agency: agency.into(),

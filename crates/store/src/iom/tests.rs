@@ -20,27 +20,13 @@ use super::{ImportedOffence, NewIomMember, NewNeedReferral};
 use crate::Store;
 use crate::people::Creator;
 use crate::testing::each_database;
-use crate::users::NewUser;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
 }
 
 async fn user(store: &Store, username: &str, agency: &str, role: Role) -> Actor {
-    let user = store
-        .create_user(
-            store.connection(),
-            NewUser {
-                username: username.into(),
-                display_name: username.into(),
-                agency: agency.into(),
-                roles: [role].into_iter().collect(),
-                password_hash: "x".into(),
-                must_change_password: false,
-            },
-        )
-        .await
-        .expect("user");
+    let user = crate::testing::test_user(store, username, agency, &[role]).await;
     Actor {
         user_id: user.id,
         agency: agency.into(),
