@@ -2,10 +2,11 @@
 //! judgement, the MARAC reasons including a repeat, referrals, measures), bad input
 //! refused field by field with nothing stored, the restriction (a housing officer
 //! without a share is told nothing; after a share they read the case, and the share is
-//! in the audit log), the access matrix's domestic abuse rows, the pages, and an
-//! action set on a case naming an active officer of the action's agency.
+//! in the audit log), the access matrix's domestic abuse rows, the pages, the two lists
+//! a page at a time, and an action set on a case naming an active officer of the
+//! action's agency.
 
-use casework_store::dv::NewDvCase;
+use casework_store::dv::{BulkIncident, BulkVictim, NewDvCase, ReportedBy};
 use casework_store::users::NewUser;
 use casework_tests::http::{json_of, page, post, read, refused, store_of, submit};
 use casework_tests::matrix::{HttpMatrix, Setup, refusals_audited};
@@ -1092,6 +1093,130 @@ async fn a_case_action_names_an_active_officer_of_its_agency_or_nothing_is_store
         )
         .await;
         assert_eq!(listed["total"], 1, "{listed}");
+    })
+    .await;
+}
+
+/// Both lists come a page at a time, newest first: the open cases paged by SQL, those
+/// needing a MARAC referral paged once the rule has decided on every case; each view is
+/// audited with the victims its page showed, and the count of all.
+#[tokio::test]
+async fn the_dv_lists_come_a_page_at_a_time() {
+    each_app(|app| async move {
+        const PER_PAGE: usize = 25;
+        let store = store_of(&app).await;
+        let specialist = store
+            .user_by_username("dv.specialist")
+            .await
+            .expect("read")
+            .expect("specialist");
+        // A page and five more cases, opened an hour apart, oldest first. Each victim
+        // but those of cases 3, 10, 17 and 24 has three recent incidents, so needs a
+        // referral (potential escalation): a page and one more.
+        let now = Utc::now();
+        let mut victims = Vec::new();
+        let mut incidents = Vec::new();
+        let mut needing = Vec::new();
+        for n in 0..PER_PAGE as i64 + 5 {
+            let (person_id, case_id) = (Uuid::new_v4(), Uuid::new_v4());
+            let name = format!("Paged{n:02} Victim");
+            victims.push(BulkVictim {
+                person_id,
+                case_id,
+                forename: format!("Paged{n:02}"),
+                surname: "Victim".into(),
+                ward: "moss-bay".into(),
+                opened_at: now - Duration::days(200) + Duration::hours(n),
+            });
+            if n % 7 == 3 {
+                continue;
+            }
+            needing.push(name);
+            for days in [10, 20, 30] {
+                incidents.push(BulkIncident {
+                    case_id,
+                    ward: "moss-bay".into(),
+                    victim_id: person_id,
+                    occurred_at: now - Duration::days(days),
+                    reported_by: ReportedBy::Police,
+                    arrest_made: false,
+                    children_present: false,
+                });
+            }
+        }
+        store
+            .bulk_load_dv(&specialist.agency, specialist.id, &victims, &incidents, &[])
+            .await
+            .expect("loaded");
+        let newest_first: Vec<String> = victims
+            .iter()
+            .rev()
+            .map(|v| format!("{} {}", v.forename, v.surname))
+            .collect();
+        needing.reverse();
+        assert_eq!(needing.len(), PER_PAGE + 1);
+
+        let web = app.sign_in("dv.specialist").await;
+        for (path, all, caption) in [
+            ("/dv/cases", &newest_first, "30 open cases, newest first"),
+            ("/dv/marac", &needing, "26 cases needing a referral"),
+        ] {
+            let (status, first) = page(&web, &app, path).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(first.contains(caption), "{path}: {caption}");
+            assert!(first.contains("Page 1 of 2."), "{path}");
+            assert!(
+                first.contains(&format!("href=\"{path}?page=2\">Next page")),
+                "{path}: a link to page 2"
+            );
+            let (status, second) = page(&web, &app, &format!("{path}?page=2")).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(second.contains("Page 2 of 2."), "{path}");
+            assert!(second.contains(&format!("href=\"{path}?page=1\">Previous page")));
+            assert!(!second.contains("Next page"), "{path}");
+            for (n, name) in all.iter().enumerate() {
+                let (on, off) = if n < PER_PAGE {
+                    (&first, &second)
+                } else {
+                    (&second, &first)
+                };
+                assert!(on.contains(name.as_str()), "{path}: {name}");
+                assert!(!off.contains(name.as_str()), "{path}: {name} once");
+            }
+            // Newest first within the page.
+            let at = |name: &str| first.find(name).expect("listed");
+            assert!(at(&all[0]) < at(&all[1]) && at(&all[1]) < at(&all[PER_PAGE - 1]));
+        }
+        let (_, list) = page(&web, &app, "/dv/cases").await;
+        assert!(
+            list.contains("Paged29 Victim") && !list.contains("Paged04 Victim"),
+            "the newest page is the first"
+        );
+        let (_, marac) = page(&web, &app, "/dv/marac?page=2").await;
+        assert!(marac.contains("Paged00 Victim") && !marac.contains("Paged03 Victim"));
+
+        // Each view is audited with the page's victims and the count of all.
+        for (what, first_count) in [("dv-open-cases", 30), ("dv-marac-needed", 26)] {
+            let events = casework_audit::events_for_entity(store.connection(), "case", what, 50)
+                .await
+                .expect("events");
+            let seen: Vec<(Option<i64>, usize)> = events
+                .iter()
+                .filter(|e| e.actor_username.as_deref() == Some("dv.specialist"))
+                .map(|e| (e.result_count, e.subjects.len()))
+                .collect();
+            assert!(
+                seen.contains(&(Some(first_count), PER_PAGE)),
+                "{what}: {seen:?}"
+            );
+            let rest = first_count as usize - PER_PAGE;
+            assert!(
+                seen.contains(&(Some(first_count), rest)),
+                "{what}: {seen:?}"
+            );
+            assert!(events.iter().all(|e| e.action == "search"));
+        }
+        store.close().await;
     })
     .await;
 }

@@ -1,14 +1,9 @@
-//! Opening and reading domestic abuse cases, the open cases an officer may see, and
-//! the cases that name a person.
+//! Opening and reading domestic abuse cases, and the cases that name a person.
 
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use casework_domain::FieldError;
-use casework_domain::access::{Actor, CaseAction, CaseKind};
-use casework_domain::access_scope;
-use casework_domain::dv::{DashLevel, MaracRule};
-use chrono::NaiveDate;
+use casework_domain::access::CaseKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
@@ -16,12 +11,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{
-    DvCase, DvCaseLine, NewDvCase, PersonDvCase, level, to_assessment, to_incident, to_referral,
-};
-use crate::cases::{Case, MAX_TEXT, NewCaseRow, OPEN, insert_case, to_case};
+use super::{DvCase, NewDvCase, PersonDvCase, to_assessment, to_incident, to_referral};
+use crate::cases::{Case, MAX_TEXT, NewCaseRow, insert_case, to_case};
 use crate::entities::{case, dv_assessment, dv_case, dv_incident, marac_referral, person, ward};
-use crate::reach::{Params, reach_condition};
 use crate::{Store, StoreError};
 
 const KIND: CaseKind = CaseKind::DomesticAbuse;
@@ -178,105 +170,6 @@ impl Store {
             referrals,
             victim_record,
         }))
-    }
-
-    /// The open domestic abuse cases `actor` may open, newest first, each with its
-    /// victim, level, latest incident and the MARAC decision as of `today` (nine
-    /// queries, however many cases). The cases are those within the policy's reach
-    /// (`access_scope::reach`) written as SQL: owned, led, logged or shared as the
-    /// actor's roles allow, or on the agenda of an LMAPS meeting still open `today` to
-    /// which the actor's agency is invited. The reach is `access::decide`'s own answer,
-    /// and these cases need no fact SQL cannot give, so no case is asked about again.
-    pub async fn open_dv_cases_for(
-        &self,
-        actor: &Actor,
-        rule: &MaracRule,
-        today: NaiveDate,
-    ) -> Result<Vec<DvCaseLine>, StoreError> {
-        let reach = access_scope::reach(actor, KIND, CaseAction::View);
-        if reach.is_nothing() {
-            return Ok(Vec::new());
-        }
-        let conn = self.connection();
-        let lmaps_since = self.lmaps_open_since(today).await?;
-        let mut params = Params::default();
-        let kind = params.bind(KIND.as_str());
-        let open = params.bind(OPEN);
-        let may_view = reach_condition(&reach, actor, lmaps_since, &mut params);
-        let sql = format!(
-            "SELECT c.* FROM cases c WHERE c.kind = {kind} AND c.status = {open} \
-               AND {may_view} ORDER BY c.opened_at DESC, c.id DESC"
-        );
-        let rows = case::Entity::find()
-            .from_raw_sql(params.statement(conn.get_database_backend(), &sql))
-            .all(conn)
-            .await?;
-        let cases = self.with_shares(conn, rows).await?;
-        if cases.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
-        let victims: Vec<Uuid> = cases.iter().map(|c| c.subject_person).collect();
-        let people = self.people_by_id(conn, &victims).await?;
-        let records = self.victim_records(conn, &victims).await?;
-        let mut levels: HashMap<Uuid, DashLevel> = HashMap::new();
-        let latest = dv_assessment::Entity::find()
-            .select_only()
-            .column(dv_assessment::Column::CaseId)
-            .column(dv_assessment::Column::Level)
-            .filter(dv_assessment::Column::CaseId.is_in(ids.iter().copied()))
-            .order_by_desc(dv_assessment::Column::AssessedAt)
-            .order_by_desc(dv_assessment::Column::Id)
-            .into_tuple::<(Uuid, String)>()
-            .all(conn)
-            .await?;
-        for (case_id, text) in latest {
-            // Newest first: the first seen is the case's level.
-            if let Entry::Vacant(slot) = levels.entry(case_id) {
-                slot.insert(level(&text)?);
-            }
-        }
-        let last_incidents: HashMap<Uuid, chrono::DateTime<chrono::Utc>> =
-            dv_incident::Entity::find()
-                .select_only()
-                .column(dv_incident::Column::CaseId)
-                .column_as(dv_incident::Column::OccurredAt.max(), "last")
-                .filter(dv_incident::Column::CaseId.is_in(ids.iter().copied()))
-                .group_by(dv_incident::Column::CaseId)
-                .into_tuple::<(Uuid, chrono::DateTime<chrono::Utc>)>()
-                .all(conn)
-                .await?
-                .into_iter()
-                .collect();
-        Ok(cases
-            .into_iter()
-            .map(|case| {
-                let victim = case.subject_person;
-                let record = records.get(&victim).cloned().unwrap_or_default();
-                let marac = rule.decide(&record.history(), record.latest_assessment(), today);
-                DvCaseLine {
-                    victim: people.get(&victim).cloned(),
-                    level: levels.get(&case.id).copied(),
-                    last_incident: last_incidents.get(&case.id).copied(),
-                    marac,
-                    case,
-                }
-            })
-            .collect())
-    }
-
-    /// The open cases `actor` may see that need a MARAC referral that has not been
-    /// made, as of `today`: [`Store::open_dv_cases_for`] kept to those the rule says
-    /// require one.
-    pub async fn dv_cases_needing_referral(
-        &self,
-        actor: &Actor,
-        rule: &MaracRule,
-        today: NaiveDate,
-    ) -> Result<Vec<DvCaseLine>, StoreError> {
-        let mut lines = self.open_dv_cases_for(actor, rule, today).await?;
-        lines.retain(|line| line.marac.required);
-        Ok(lines)
     }
 
     /// Every domestic abuse case that names `person`, as victim or as the case's

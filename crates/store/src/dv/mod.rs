@@ -1,10 +1,11 @@
 //! Domestic abuse: opening cases (victim, perpetrator or unknown), incidents, DASH
 //! checklists and MARAC referrals; each victim's record across cases as the MARAC rule
-//! reads it; the open cases an officer may see with their MARAC decision; and the facts
+//! reads it; the open cases an officer may see with their MARAC decision, a page at a time; and the facts
 //! for the measures of a period. The rules themselves are `casework_domain::dv`.
 
 mod bulk;
 mod cases;
+mod lists;
 mod measures;
 mod records;
 #[cfg(test)]
@@ -16,8 +17,7 @@ use std::sync::LazyLock;
 
 use casework_domain::calendar::uk_day;
 use casework_domain::dv::{
-    DashAnswer, DashInstrument, DashLevel, DashOutcome, MaracDecision, MaracReason, ReportedBy,
-    VictimHistory,
+    DashAnswer, DashInstrument, DashLevel, DashOutcome, MaracDecision, VictimHistory,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -29,6 +29,8 @@ use crate::entities::{dv_assessment, dv_incident, marac_referral};
 use crate::people::Person;
 
 pub use bulk::{BulkIncident, BulkReferral, BulkVictim};
+/// The domain's words in the bulk rows, for their callers.
+pub use casework_domain::dv::{MaracReason, ReportedBy};
 pub use measures::DvMeasureFacts;
 
 /// Version 1 of the DASH checklist, compiled into the binary.

@@ -200,9 +200,22 @@ async fn dv_cases_victims_and_measures_on_both_databases() {
         // incidents in twelve months.
         let rule = MaracRule::from_settings(&Settings::default());
         let needing = store
-            .dv_cases_needing_referral(&police, &rule, d(2012, 5, 21))
+            .dv_cases_needing_referral(&police, &rule, d(2012, 5, 21), 1, 25)
             .await
             .expect("needing");
+        assert_eq!(needing.total, 2);
+        let needing = needing.items;
+        // A page at a time (in memory: the rule decides), the same cases in order.
+        let mut paged = Vec::new();
+        for page in 1..=3 {
+            let found = store
+                .dv_cases_needing_referral(&police, &rule, d(2012, 5, 21), page, 1)
+                .await
+                .expect("page");
+            assert_eq!(found.total, 2);
+            paged.extend(found.items.into_iter().map(|l| l.case.id));
+        }
+        assert_eq!(paged, needing.iter().map(|l| l.case.id).collect::<Vec<_>>());
         let mut needing_ids: Vec<Uuid> = needing.iter().map(|l| l.case.id).collect();
         needing_ids.sort_unstable();
         let mut ann_cases = vec![harbour, moss_bay];
@@ -273,16 +286,31 @@ async fn dv_cases_victims_and_measures_on_both_databases() {
         // Open cases with the MARAC decision on 30 June: Ann's referral covers her latest
         // incident (20 May); Bea has one incident and no reason.
         let lines = store
-            .open_dv_cases_for(&police, &rule, d(2012, 6, 30))
+            .open_dv_cases_for(&police, &rule, d(2012, 6, 30), 1, 25)
             .await
             .expect("lines");
+        assert_eq!(lines.total, 3);
+        let lines = lines.items;
         assert_eq!(lines.len(), 3);
+        // A page at a time (in SQL), newest first, the same cases as all at once.
+        let mut paged = Vec::new();
+        for page in 1..=3 {
+            let found = store
+                .open_dv_cases_for(&police, &rule, d(2012, 6, 30), page, 2)
+                .await
+                .expect("page");
+            assert_eq!(found.total, 3);
+            assert_eq!(found.items.len(), [2, 1, 0][page as usize - 1]);
+            paged.extend(found.items.into_iter().map(|l| l.case.id));
+        }
+        assert_eq!(paged, lines.iter().map(|l| l.case.id).collect::<Vec<_>>());
         assert!(lines.iter().all(|l| !l.marac.required));
         assert!(
             store
-                .dv_cases_needing_referral(&police, &rule, d(2012, 6, 30))
+                .dv_cases_needing_referral(&police, &rule, d(2012, 6, 30), 1, 25)
                 .await
                 .expect("needing")
+                .items
                 .is_empty()
         );
         let harbour_line = lines.iter().find(|l| l.case.id == harbour).expect("line");
@@ -298,9 +326,10 @@ async fn dv_cases_victims_and_measures_on_both_databases() {
         // A housing officer sees none of them until one is shared with their agency.
         assert!(
             store
-                .open_dv_cases_for(&housing, &rule, d(2012, 6, 30))
+                .open_dv_cases_for(&housing, &rule, d(2012, 6, 30), 1, 25)
                 .await
                 .expect("none")
+                .items
                 .is_empty()
         );
         store
@@ -315,9 +344,10 @@ async fn dv_cases_victims_and_measures_on_both_databases() {
             .await
             .expect("share");
         let shared = store
-            .open_dv_cases_for(&housing, &rule, d(2012, 6, 30))
+            .open_dv_cases_for(&housing, &rule, d(2012, 6, 30), 1, 25)
             .await
-            .expect("shared");
+            .expect("shared")
+            .items;
         assert_eq!(
             shared.iter().map(|l| l.case.id).collect::<Vec<_>>(),
             [bea_case]
@@ -487,9 +517,10 @@ async fn the_open_cases_are_what_decide_allows_agendas_included() {
                 }
             }
             let listed: BTreeSet<Uuid> = store
-                .open_dv_cases_for(actor, &rule, today)
+                .open_dv_cases_for(actor, &rule, today, 1, 25)
                 .await
                 .expect("list")
+                .items
                 .into_iter()
                 .map(|l| l.case.id)
                 .collect();
@@ -497,9 +528,10 @@ async fn the_open_cases_are_what_decide_allows_agendas_included() {
             assert_eq!(listed.len(), sees, "{:?}", actor.roles);
         }
         let agenda_reader = store
-            .open_dv_cases_for(&housing_lmaps, &rule, today)
+            .open_dv_cases_for(&housing_lmaps, &rule, today, 1, 25)
             .await
-            .expect("list");
+            .expect("list")
+            .items;
         assert_eq!(agenda_reader[0].case.id, on_agenda);
     })
     .await;

@@ -18,6 +18,7 @@ use casework_domain::access_scope;
 use casework_domain::calendar::{uk_date, uk_day};
 use casework_domain::dv::{DashLevel, MaracRule, ReportedBy};
 use casework_store::dv::DvCaseLine;
+use casework_store::people::Page;
 use casework_store::reference::Ward;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -132,12 +133,17 @@ pub struct Choice {
 
 // ---------------------------------------------------------------- the lists
 
+/// Cases a page of either list.
+const PER_PAGE: u64 = 25;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "dv/list.html")]
 struct ListPage {
     chrome: Chrome,
     lines: Vec<ListLine>,
-    needing: usize,
+    total: u64,
+    page: u64,
+    pages: u64,
     may_see_counts: bool,
     /// Whether the actor opens cases (an LMAPS member only reads agenda cases).
     may_open: bool,
@@ -155,35 +161,54 @@ struct ListLine {
     marac_required: bool,
 }
 
-/// The open cases the actor may see (or only those needing a MARAC referral), with the
-/// MARAC decision as of today, audited as a search: the list names victims.
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<u64>,
+}
+
+/// Which list is read.
+#[derive(Clone, Copy)]
+enum Listing {
+    Open,
+    NeedingReferral,
+}
+
+/// One page of the open cases the actor may see (or of those needing a MARAC
+/// referral), with the MARAC decision as of today, audited as a search naming the
+/// page's victims.
 async fn open_lines(
     state: &AppState,
     current: &CurrentUser,
-    needing_only: bool,
-) -> Result<Vec<DvCaseLine>, AppError> {
+    listing: Listing,
+    page: u64,
+) -> Result<Page<DvCaseLine>, AppError> {
     let actor = current.actor();
     let settings = state.store.settings().await?;
     let rule = MaracRule::from_settings(&settings);
     let today = uk_day(Utc::now());
-    let (what, lines) = if needing_only {
-        let lines = state
-            .store
-            .dv_cases_needing_referral(&actor, &rule, today)
-            .await?;
-        ("dv-marac-needed", lines)
-    } else {
-        let lines = state.store.open_dv_cases_for(&actor, &rule, today).await?;
-        ("dv-open-cases", lines)
+    let store = &state.store;
+    let (what, found) = match listing {
+        Listing::NeedingReferral => (
+            "dv-marac-needed",
+            store
+                .dv_cases_needing_referral(&actor, &rule, today, page, PER_PAGE)
+                .await?,
+        ),
+        Listing::Open => (
+            "dv-open-cases",
+            store
+                .open_dv_cases_for(&actor, &rule, today, page, PER_PAGE)
+                .await?,
+        ),
     };
     let mut event = current
         .event(AuditAction::Search)
         .entity(ENTITY, what)
-        .subjects(lines.iter().map(|l| l.case.subject_person));
-    event.query = Some(format!("{what} for {}", actor.agency));
-    event.result_count = i64::try_from(lines.len()).ok();
+        .subjects(found.items.iter().map(|l| l.case.subject_person));
+    event.query = Some(format!("{what} for {}, page {page}", actor.agency));
+    event.result_count = i64::try_from(found.total).ok();
     state.audit.record(event).await?;
-    Ok(lines)
+    Ok(found)
 }
 
 fn list_line(line: DvCaseLine) -> ListLine {
@@ -213,14 +238,20 @@ fn list_line(line: DvCaseLine) -> ListLine {
     }
 }
 
-async fn list(State(state): State<AppState>, current: CurrentUser) -> Result<ListPage, HtmlError> {
+async fn list(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<PageQuery>,
+) -> Result<ListPage, HtmlError> {
     may_list(&current)?;
-    let lines = open_lines(&state, &current, false).await?;
-    let needing = lines.iter().filter(|l| l.marac.required).count();
+    let page = query.page.unwrap_or(1).max(1);
+    let found = open_lines(&state, &current, Listing::Open, page).await?;
     Ok(ListPage {
         chrome: Chrome::for_user(&current),
-        lines: lines.into_iter().map(list_line).collect(),
-        needing,
+        lines: found.items.into_iter().map(list_line).collect(),
+        total: found.total,
+        page,
+        pages: found.total.div_ceil(PER_PAGE).max(1),
         may_see_counts: access::may_see_counts(&current.actor()),
         may_open: access::works_kind(&current.actor(), CaseKind::DomesticAbuse),
     })
@@ -231,17 +262,25 @@ async fn list(State(state): State<AppState>, current: CurrentUser) -> Result<Lis
 struct NeedingPage {
     chrome: Chrome,
     lines: Vec<ListLine>,
+    total: u64,
+    page: u64,
+    pages: u64,
 }
 
 async fn needing_referral(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(query): Query<PageQuery>,
 ) -> Result<NeedingPage, HtmlError> {
     may_list(&current)?;
-    let lines = open_lines(&state, &current, true).await?;
+    let page = query.page.unwrap_or(1).max(1);
+    let found = open_lines(&state, &current, Listing::NeedingReferral, page).await?;
     Ok(NeedingPage {
         chrome: Chrome::for_user(&current),
-        lines: lines.into_iter().map(list_line).collect(),
+        lines: found.items.into_iter().map(list_line).collect(),
+        total: found.total,
+        page,
+        pages: found.total.div_ceil(PER_PAGE).max(1),
     })
 }
 
