@@ -53,10 +53,13 @@ impl Store {
             // is for spinning disks. Casework's tables are read from memory or SSD,
             // where it is close to 1; at 4, PostgreSQL reads the whole of `cases` to
             // join a few thousand ids rather than look each up by its key (LMAPS's
-            // agenda: docs/performance.md).
-            options.map_sqlx_postgres_opts(|opts| {
-                opts.options([("random_page_cost", RANDOM_PAGE_COST)])
-            });
+            // agenda: docs/performance.md). A URL that sets its own (`?options=-c
+            // random_page_cost=4`) keeps it.
+            if !url.contains("random_page_cost") {
+                options.map_sqlx_postgres_opts(|opts| {
+                    opts.options([("random_page_cost", RANDOM_PAGE_COST)])
+                });
+            }
         }
         if backend == Backend::Sqlite {
             // Pragmas are per connection: set them on every connection the pool opens.
